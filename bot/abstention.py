@@ -1,0 +1,32 @@
+"""Should the bot answer at all? A logistic model over three signals of the best sentence found.
+
+The signals are the best sentence's cosine to the question, the IDF-weighted share of the question's
+terms it contains, and its passage's best cosine. The weights live in `abstention.json`, written by
+`bench/fit_abstention.py` from labelled answerable and unanswerable questions (the script records what it
+was fitted on and how well it did); the bot abstains below `Settings.min_confidence`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
+FEATURES = ("sentence_cosine", "coverage", "passage_cosine")
+
+
+@cache
+def _weights() -> tuple[tuple[float, ...], float]:
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{WEIGHTS_FILE.name} was fitted for features {data['features']}, expected {FEATURES}")
+    return tuple(float(w) for w in data["weights"]), float(data["bias"])
+
+
+def confidence(sentence_cosine: float, coverage: float, passage_cosine: float) -> float:
+    """The fitted probability (0..1) that the documents answer the question."""
+    weights, bias = _weights()
+    z = bias + sum(w * x for w, x in zip(weights, (sentence_cosine, coverage, passage_cosine), strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))

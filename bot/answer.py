@@ -1,0 +1,119 @@
+"""Ranked passages → an answer made of the documents' own sentences, each claim marked `[n]`, or an
+honest "not in the documents".
+
+Every sentence of the best passages is re-scored (its cosine to the question, how much of the question's
+weighted vocabulary it contains, and its passage's rank score); the best one or two become the answer and
+each cites the passage it comes from. A sentence that points at one of the document's own references
+(`…countries[2].`) also cites that reference entry. Whether to answer at all is decided by `abstention`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.lexical import LexicalIndex, tokenize
+from bot.retrieval import Ranking
+from bot.store import Store
+from bot.types import Citation, Hit
+
+NOT_FOUND = "I could not find this in the documents."
+_FOOTNOTE = re.compile(r"\[(\d{1,4})\]")
+_LEADING_MARKER = re.compile(r"^\[\d{1,4}\]\s+|^[-*•▪‣◦]\s+")
+
+# Weights of the sentence score; chosen with `python -m bot eval` on SQuAD2 (see README).
+W_COVERAGE = 0.35
+W_PASSAGE = 0.25
+SECOND_WITHIN = 0.9  # a second sentence joins the answer when it scores within this share of the first
+RESCORE_PASSAGES = 5
+
+
+@dataclass(frozen=True)
+class Scored:
+    row: int  # sentence row in the store
+    hit: Hit
+    score: float
+    dense: float
+    coverage: float
+
+
+def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:
+    """The IDF-weighted share of the question's terms that `text` contains (0..1)."""
+    if not query_terms:
+        return 0.0
+    present = set(tokenize(text))
+    weights = {t: lexical.idf(t) for t in set(query_terms)}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def score_sentences(store: Store, query: str, ranking: Ranking) -> list[Scored]:
+    """Every sentence of the top passages, best first."""
+    hits = ranking.hits[:RESCORE_PASSAGES]
+    if not hits:
+        return []
+    terms = tokenize(query)
+    top = hits[0].score
+    scored = []
+    for hit in hits:
+        for row in store.sentence_rows(hit.chunk_id):
+            _, start, end = store.sentences[row]
+            text = store.documents[hit.chunk.doc_id].text[start:end]
+            dense = float(np.dot(store.vectors[row], ranking.query_vector))
+            cov = coverage(store.lexical, terms, text)
+            score = dense + W_COVERAGE * cov + W_PASSAGE * (hit.score / top if top > 0 else 0.0)
+            scored.append(Scored(row, hit, score, dense, cov))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str, tuple[Citation, ...]]:
+    """The answer text with `[n]` markers, and the citations they refer to (numbered from 1)."""
+    chosen = [scored[0]] + [s for s in scored[1:max_sentences] if s.score >= SECOND_WITHIN * scored[0].score]
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for item in chosen:
+        n = _cite(store, citations, item.hit, item.row, item.score)
+        text = _sentence_text(store, item.row)
+        parts.append(f"{_display(text)} [{n}]")
+        for ref in _referenced_entries(store, item.hit, text):
+            m = _cite(store, citations, ref, int(store.sentence_rows(ref.chunk_id)[0]), item.score)
+            parts.append(f"(Reference {ref.chunk.ordinal}: {_display(ref.chunk.text)} [{m}])")
+    return " ".join(parts), tuple(citations)
+
+
+def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: float) -> int:
+    for c in citations:
+        if c.chunk == hit.chunk:
+            return c.n
+    _, start, end = (int(x) for x in store.sentences[row])
+    doc = store.documents[hit.chunk.doc_id]
+    citations.append(Citation(n=len(citations) + 1, doc_id=doc.doc_id, title=doc.title, source=doc.source,
+                              chunk=hit.chunk, sentence_start=start, sentence_end=end,
+                              sentence=doc.text[start:end], score=round(score, 4)))
+    return len(citations)
+
+
+def _sentence_text(store: Store, row: int) -> str:
+    chunk_id, start, end = (int(x) for x in store.sentences[row])
+    return store.documents[store.chunks[chunk_id].doc_id].text[start:end]
+
+
+def _display(text: str) -> str:
+    """The sentence as shown in an answer: the document's own `[2]` markers and list bullets removed, so
+    the only bracketed numbers in an answer are its citations."""
+    return _FOOTNOTE.sub("", _LEADING_MARKER.sub("", text.strip())).replace(" .", ".").strip()
+
+
+def _referenced_entries(store: Store, hit: Hit, sentence: str) -> list[Hit]:
+    """Reference entries of the same document that `sentence` points at with `[k]`."""
+    if hit.chunk.kind == "reference":
+        return []
+    found = []
+    for k in dict.fromkeys(int(k) for k in _FOOTNOTE.findall(sentence)):
+        chunk_id = store.references.get((hit.chunk.doc_id, k))
+        if chunk_id is not None:
+            found.append(Hit(chunk_id, store.chunks[chunk_id], hit.score, 0.0, 0.0, 0))
+    return found

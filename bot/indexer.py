@@ -1,0 +1,138 @@
+"""Keep the index in step with the documents: load it when it matches, (re)build it when it does not.
+
+The index matches when its manifest names the same embedding model, the same chunking settings and the
+same content hash for every document. Otherwise it is rebuilt, re-using the vectors of every document
+whose content hash is unchanged (so an edit re-embeds one file and a rename re-embeds none), and the
+report says why. Builds run under the store's lock and are saved atomically by `store.save`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot import store as store_mod
+from bot.chunking import chunk_document
+from bot.config import Settings
+from bot.embedding import Embedder
+from bot.errors import BotError, IndexError_
+from bot.lexical import LexicalIndex
+from bot.store import Store
+from bot.types import Chunk, Document
+
+StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    action: str  # "loaded" | "built"
+    reason: str  # why it was (re)built; "" when loaded
+    documents: int
+    chunks: int
+    sentences: int
+    embedded: int  # sentences embedded in this build (0 when everything was re-used)
+    seconds: float
+
+    def __str__(self) -> str:
+        if self.action == "loaded":
+            return (f"Loaded the index: {self.documents} documents, {self.chunks} passages "
+                    f"({self.seconds:.1f} s).")
+        return (f"Built the index ({self.reason}): {self.documents} documents, {self.chunks} passages, "
+                f"{self.embedded} of {self.sentences} sentences embedded, in {self.seconds:.1f} s.")
+
+
+def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder, settings: Settings) -> str:
+    """Why `store` does not match these documents and settings, or "" when it does."""
+    manifest = store.manifest
+    if manifest.get("model") != embedder.name:
+        return f"the model changed from {manifest.get('model')} to {embedder.name}"
+    if manifest.get("chunking") != settings.chunking_key:
+        return "the chunking settings changed"
+    old, new = manifest.get("documents", {}), {d.doc_id: d.content_hash for d in documents}
+    if old == new:
+        return ""
+    added, removed = new.keys() - old.keys(), old.keys() - new.keys()
+    changed = sum(1 for k in new.keys() & old.keys() if new[k] != old[k])
+    parts = [f"{n} {what}" for n, what in ((len(added), "added"), (changed, "changed"), (len(removed), "removed"))
+             if n]
+    return "documents " + ", ".join(parts)
+
+
+def ensure_index(documents: Sequence[Document], embedder: Embedder, settings: Settings,
+                 progress: StageProgress | None = None, force: bool = False) -> tuple[Store, BuildReport]:
+    """The up-to-date index for `documents`: loaded from `settings.index_dir`, or built and saved there."""
+    started = time.perf_counter()
+    if not documents:
+        raise BotError("There are no readable documents to index; add .txt or .md files to the documents "
+                       "folder or pass --docs DIR.")
+    with store_mod.build_lock(settings.index_dir):
+        try:
+            previous: Store | None = store_mod.load(settings.index_dir)
+            reason = "rebuild requested" if force else stale_reason(previous, documents, embedder, settings)
+        except IndexError_ as err:
+            previous, reason = None, ("no index yet" if "no index" in str(err) else "the index was damaged")
+        if previous is not None and not reason:
+            return previous, BuildReport("loaded", "", len(previous.documents), len(previous.chunks),
+                                         previous.size, 0, time.perf_counter() - started)
+        reusable = previous if previous is not None and not force and previous.manifest.get(
+            "model") == embedder.name and previous.manifest.get("chunking") == settings.chunking_key else None
+        built, embedded = build(documents, embedder, settings, reusable, progress)
+        store_mod.save(built, settings.index_dir)
+    return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
+                              time.perf_counter() - started)
+
+
+def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
+          previous: Store | None = None, progress: StageProgress | None = None) -> tuple[Store, int]:
+    """A new in-memory `Store`; sentence vectors of unchanged documents are copied from `previous`."""
+    ids = [d.doc_id for d in documents]
+    if len(set(ids)) != len(ids):
+        raise ValueError("document ids must be unique")
+    old_vectors = _vectors_by_hash(previous) if previous is not None else {}
+    chunks: list[Chunk] = []
+    rows: list[tuple[int, int, int]] = []
+    to_embed: list[tuple[int, str]] = []  # (sentence row, text)
+    reused: dict[int, np.ndarray] = {}
+    for n, doc in enumerate(documents):
+        doc_chunks = chunk_document(doc, settings.max_chunk_chars)
+        first_row = len(rows)
+        for chunk in doc_chunks:
+            for start, end in chunk.sentences:
+                rows.append((len(chunks), start, end))
+            chunks.append(chunk)
+        cached = old_vectors.get(doc.content_hash)
+        if cached is not None and len(cached) == len(rows) - first_row:
+            reused.update({first_row + i: v for i, v in enumerate(cached)})
+        else:
+            to_embed.extend((r, doc.text[rows[r][1]:rows[r][2]]) for r in range(first_row, len(rows)))
+        if progress:
+            progress("chunking", n + 1, len(documents))
+    dim = embedder.dim
+    vectors = np.zeros((len(rows), dim), dtype=np.float32)
+    for row, vector in reused.items():
+        vectors[row] = vector
+    if to_embed:
+        def report(done: int, total: int) -> None:
+            if progress:
+                progress("embedding", done, total)
+        vectors[[r for r, _ in to_embed]] = embedder.encode([t for _, t in to_embed], progress=report)
+    titles = {d.doc_id: d.title for d in documents}
+    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{c.text}" for c in chunks])
+    manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key,
+                "documents": {d.doc_id: d.content_hash for d in documents},
+                "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
+    store = Store(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,
+                  sentences=np.asarray(rows, dtype=np.int64).reshape(-1, 3), vectors=vectors, lexical=lexical)
+    return store, len(to_embed)
+
+
+def _vectors_by_hash(store: Store) -> dict[str, np.ndarray]:
+    """Each document's sentence vectors keyed by its content hash, for re-use across edits and renames."""
+    by_doc: dict[str, list[int]] = {}
+    for row, chunk_id in enumerate(store.sentences[:, 0]):
+        by_doc.setdefault(store.chunks[int(chunk_id)].doc_id, []).append(row)
+    return {store.documents[doc_id].content_hash: store.vectors[rows] for doc_id, rows in by_doc.items()
+            if doc_id in store.documents}

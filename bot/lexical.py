@@ -1,0 +1,75 @@
+"""Keyword search over passages: BM25 (bm25s, Lucene variant) with English stemming and stop words.
+
+Holds the tokenizer shared by everything lexical (BM25 ranking and the term-coverage signal used when
+re-scoring sentences), so a word is the same word everywhere. Saved as bm25s's plain files (numpy arrays
+without pickle, JSON vocabulary) plus `df.json`. It does not fuse or rank against dense results.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_STEMMER = Stemmer.Stemmer("english")
+_STOP = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"did", "does", "do", "was", "were", "is", "are", "what",
+                                                    "who", "whom", "which", "when", "where", "why", "how"}
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stop words removed, stemmed: 'Who negotiated the ceasefires?' → ['negoti', 'ceasefir']."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOP]
+    return _STEMMER.stemWords(words)
+
+
+class LexicalIndex:
+    def __init__(self, bm25: bm25s.BM25, df: dict[str, int], n_docs: int) -> None:
+        self._bm25 = bm25
+        self._df = df
+        self._n = n_docs
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        tokens = [tokenize(t) for t in texts]
+        bm25 = bm25s.BM25()
+        if texts:
+            bm25.index(tokens, show_progress=False)
+        df = Counter(tok for doc in tokens for tok in set(doc))
+        return cls(bm25, dict(df), len(texts))
+
+    def idf(self, token: str) -> float:
+        df = self._df.get(token, 0)
+        return math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Passage ids and BM25 scores of the best `k` passages that share a term with the query."""
+        vocab = self._bm25.vocab_dict or {}
+        terms = [t for t in tokenize(query) if t in vocab]
+        if not terms or self._n == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        scores = self._bm25.get_scores(terms)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return top.astype(np.int64), scores[top].astype(np.float32)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        if self._n:
+            self._bm25.save(str(directory), show_progress=False)
+        (directory / "df.json").write_text(json.dumps({"n_docs": self._n, "df": self._df}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        meta = json.loads((directory / "df.json").read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(directory), show_progress=False) if meta["n_docs"] else bm25s.BM25()
+        return cls(bm25, meta["df"], meta["n_docs"])

@@ -1,0 +1,107 @@
+"""The shared vocabulary of the pipeline: frozen dataclasses and nothing else.
+
+Every stage takes and returns these, so a reader can follow the data from `Document` to `Answer`.
+Offsets are character offsets into `Document.text` (Python string indices), half-open `[start, end)`,
+so `doc.text[c.start:c.end] == c.text` always holds. No behaviour lives here beyond trivial properties.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document, already turned into plain text by a reader."""
+
+    doc_id: str  # stable id: the path relative to the documents folder, or a corpus id
+    title: str
+    text: str
+    source: str = ""  # what the user calls it (relative path or upload name); never absolute
+    pages: tuple[int, ...] = ()  # start offset of each page, for formats that have pages
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(f"{self.title}\0{self.text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding `offset`, or None for formats without pages."""
+        if not self.pages:
+            return None
+        page = 0
+        for i, start in enumerate(self.pages):
+            if start <= offset:
+                page = i
+        return page + 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage: a paragraph, a list item, a reference entry, a title; the unit that gets cited."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    kind: str  # "title" | "heading" | "paragraph" | "bullet" | "reference"
+    section: str  # nearest heading above it ("" when the document has none)
+    ordinal: int  # 1-based position among chunks of the same kind in its document
+    sentences: tuple[tuple[int, int], ...]  # absolute spans of its sentences, in order
+    page: int | None = None
+
+    @property
+    def location(self) -> str:
+        """Where a reader finds it, in words: 'paragraph 4', 'reference [2]', 'page 3, paragraph 2'."""
+        if self.kind == "reference":
+            where = f"reference entry {self.ordinal}"
+        elif self.kind == "bullet":
+            where = f"list item {self.ordinal}"
+        else:
+            where = f"{self.kind} {self.ordinal}"
+        if self.section:
+            where = f"{self.section} › {where}"
+        if self.page is not None:
+            where = f"page {self.page}, {where}"
+        return where
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage and why it ranked where it did."""
+
+    chunk_id: int
+    chunk: Chunk
+    score: float  # fused score used for ranking
+    dense: float  # best cosine similarity of one of its sentences to the question
+    lexical: float  # BM25 score of the passage (0 when BM25 did not return it)
+    rank: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Citation:
+    """`[n]` in an answer: the passage it points to and the sentence inside it that supports the claim."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    chunk: Chunk
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to one question, with everything needed to check it."""
+
+    question: str
+    text: str  # the answer with [n] markers, or the abstention message
+    abstained: bool
+    confidence: float  # 0..1, the fitted probability that the documents answer the question
+    citations: tuple[Citation, ...]
+    retrieved: tuple[Hit, ...]
+    query: str  # the retrieval query actually used (differs from `question` for follow-ups)
+    timings_ms: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
