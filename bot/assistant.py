@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.abstention import confidence
-from bot.answer import NOT_FOUND, compose, score_sentences
+from bot.answer import NOT_FOUND, Scored, compose, score_sentences
 from bot.config import Settings
 from bot.conversation import retrieval_query
 from bot.documents import Skipped, read_folder
 from bot.embedding import Embedder, make_embedder
 from bot.indexer import BuildReport, StageProgress, ensure_index
 from bot.question import normalize_question
-from bot.retrieval import rank
+from bot.retrieval import Ranking, rank
 from bot.store import Store
 from bot.types import Answer, Document
 
@@ -38,12 +39,13 @@ class Citebot:
         self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
         return report
 
-    def ask(self, question: object, history: Sequence[str] = (), mode: str = "hybrid") -> Answer:
-        """Answer `question`; `history` holds the user's earlier messages in this conversation, oldest first."""
+    def evidence(self, question: object, history: Sequence[str] = (), mode: str = "hybrid",
+                 clock: _Clock | None = None) -> Evidence:
+        """Everything an answer is decided from: the query used, ranked passages, re-scored sentences."""
         if self.store is None:
             self.open()
         assert self.store is not None
-        clock = _Clock()
+        clock = clock or _Clock()
         text = normalize_question(question, self.settings.max_question_chars)
         query = retrieval_query(text, history, self.settings.max_question_chars)
         vector = self.embedder.encode([query])[0]
@@ -53,8 +55,17 @@ class Citebot:
         scored = score_sentences(self.store, query, ranking)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        conf = confidence(best.dense, best.coverage, best.hit.dense) if best else 0.0
-        if best is None or conf < self.settings.min_confidence:
+        features = (best.dense, best.coverage, best.hit.dense) if best else None
+        return Evidence(text, query, ranking, scored, features)
+
+    def ask(self, question: object, history: Sequence[str] = (), mode: str = "hybrid") -> Answer:
+        """Answer `question`; `history` holds the user's earlier messages in this conversation, oldest first."""
+        clock = _Clock()
+        ev = self.evidence(question, history, mode, clock)
+        text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
+        assert self.store is not None
+        conf = confidence(*ev.features) if ev.features else 0.0
+        if not scored or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:
             answer_text, citations = compose(self.store, scored, self.settings.answer_sentences)
@@ -62,6 +73,15 @@ class Citebot:
         return Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                       citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
                       timings_ms=clock.laps)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    question: str  # normalised
+    query: str
+    ranking: Ranking
+    scored: list[Scored]
+    features: tuple[float, float, float] | None  # the abstention model's inputs (see `abstention`)
 
 
 class _Clock:

@@ -12,9 +12,10 @@ import hashlib
 import json
 import math
 import sys
+from pathlib import Path
 
 from bot.assistant import Citebot
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.documents import read_folder
 from bot.errors import BotError
 from bot.evaluate import load_corpus, load_questions, run, summarize
@@ -32,10 +33,25 @@ def run_eval(args: argparse.Namespace) -> int:
     if not modes or any(m not in _MODES for m in modes):
         raise BotError(f"--modes takes some of {', '.join(_MODES)}; got {args.modes!r}")
     questions = load_questions(args.questions)[: args.limit]
-    settings = load_settings(docs_dir=args.docs, index_dir=args.index)
-    if args.corpus is not None:
-        documents, name = load_corpus(args.corpus), args.corpus.stem
-        digest = hashlib.sha256(args.corpus.read_bytes()).hexdigest()[:12]
+    bot = corpus_bot(load_settings(docs_dir=args.docs, index_dir=args.index), args.corpus)
+    results = {}
+    for mode in modes:
+        with counter(len(questions), f"asking ({mode})") as bar:
+            outcomes = run(questions, lambda q, h, m=mode: bot.ask(q, h, mode=m), progress=bar.update)
+        results[mode] = summarize(outcomes, ks)
+    if args.json:
+        print(json.dumps({"questions_file": args.questions.name, "index": bot.settings.index_dir.name,
+                          "results": results}))
+    else:
+        print(format_table(results))
+    return 0
+
+
+def corpus_bot(settings: Settings, corpus: Path | None) -> Citebot:
+    """A bot over a corpus JSONL (or, without one, the documents folder), its index cached per content."""
+    if corpus is not None:
+        documents, name = load_corpus(corpus), corpus.stem
+        digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:12]
     else:
         documents, _ = read_folder(settings.docs_dir)
         name = settings.docs_dir.name
@@ -44,16 +60,7 @@ def run_eval(args: argparse.Namespace) -> int:
     bars = StageBars()
     print(str(bot.open(progress=bars, documents=documents)), file=sys.stderr)
     bars.close()
-    results = {}
-    for mode in modes:
-        with counter(len(questions), f"asking ({mode})") as bar:
-            outcomes = run(questions, lambda q, h, m=mode: bot.ask(q, h, mode=m), progress=bar.update)
-        results[mode] = summarize(outcomes, ks)
-    if args.json:
-        print(json.dumps({"questions_file": args.questions.name, "corpus": name, "results": results}))
-    else:
-        print(format_table(results))
-    return 0
+    return bot
 
 
 def format_table(results: dict[str, dict[str, float]]) -> str:

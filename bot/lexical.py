@@ -51,7 +51,7 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Passage ids and BM25 scores of the best `k` passages that share a term with the query."""
-        vocab = self._bm25.vocab_dict or {}
+        vocab = getattr(self._bm25, "vocab_dict", None) or {}  # an empty index has none
         terms = [t for t in tokenize(query) if t in vocab]
         if not terms or self._n == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)

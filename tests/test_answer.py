@@ -1,0 +1,60 @@
+"""Answers: every [n] maps to a citation, citations point at real text, reference entries are followed,
+nonsense abstains. Uses the fake embedder, so only structure is asserted here (quality: test_seed_e2e)."""
+
+import re
+
+import pytest
+
+from bot.answer import _display
+from bot.config import Settings
+
+
+def test_every_marker_maps_to_a_citation_whose_text_is_real(fake_bot) -> None:
+    answer = fake_bot.ask("Who did Vance call, and what did he urge Modi to do?")
+    assert not answer.abstained
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert markers and sorted(set(markers)) == [c.n for c in answer.citations]
+    doc = fake_bot.store.documents[answer.citations[0].doc_id]
+    for c in answer.citations:
+        assert doc.text[c.chunk.start:c.chunk.end] == c.chunk.text
+        assert doc.text[c.sentence_start:c.sentence_end] == c.sentence
+        assert c.chunk.start <= c.sentence_start < c.sentence_end <= c.chunk.end
+
+
+def test_a_footnote_marker_brings_its_reference_entry(fake_bot) -> None:
+    answer = fake_bot.ask("While Pakistan praised US involvement, India has downplayed it?")
+    kinds = [c.chunk.kind for c in answer.citations]
+    assert "reference" in kinds
+    ref = answer.citations[kinds.index("reference")]
+    assert ref.chunk.text.startswith("[2] Raman, Shashank.")
+    assert "[2] Raman" not in answer.text  # the document's own marker is not shown as a citation marker
+
+
+def test_unrelated_question_abstains_and_shows_no_citation(fake_bot) -> None:
+    answer = fake_bot.ask("zebra quantum saxophone?")
+    assert answer.abstained and answer.citations == ()
+    assert answer.text == "I could not find this in the documents."
+    assert len(answer.retrieved) > 0
+
+
+def test_retrieved_is_ranked_and_bounded(fake_bot) -> None:
+    answer = fake_bot.ask("Rubio ceasefire negotiations")
+    scores = [h.score for h in answer.retrieved]
+    assert scores == sorted(scores, reverse=True)
+    assert [h.rank for h in answer.retrieved] == list(range(1, len(scores) + 1))
+    assert len(answer.retrieved) == Settings().top_k
+
+
+def test_timings_cover_every_stage(fake_bot) -> None:
+    timings = fake_bot.ask("Rubio ceasefire").timings_ms
+    assert set(timings) == {"embed", "retrieve", "rescore", "compose", "total"}
+    assert timings["total"] >= timings["retrieve"]
+
+
+@pytest.mark.parametrize(("sentence", "shown"), [
+    ("the two countries[2].", "the two countries."),
+    ("[3] Singh, Deepa. The Diplomat.", "Singh, Deepa. The Diplomat."),
+    ("- A list item.", "A list item."),
+])
+def test_display_removes_the_documents_own_markers(sentence: str, shown: str) -> None:
+    assert _display(sentence) == shown

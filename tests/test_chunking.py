@@ -1,0 +1,84 @@
+"""Chunking: spans rebuild the source, structure is recognised, sentences split where a reader would."""
+
+import pytest
+
+from bot.chunking import chunk_document, split_sentences
+from bot.types import Document
+from tests.conftest import SEED_FILE
+
+
+def seed_doc() -> Document:
+    return Document(doc_id="seed.txt", title="seed", text=SEED_FILE.read_text(encoding="utf-8"))
+
+
+def assert_rebuilds(doc: Document, chunks: list) -> None:
+    """Chunks are in order, each chunk's text is its span, and only whitespace lies between them."""
+    cursor = 0
+    for chunk in chunks:
+        assert doc.text[chunk.start:chunk.end] == chunk.text
+        assert doc.text[cursor:chunk.start].strip() == ""
+        for start, end in chunk.sentences:
+            assert chunk.start <= start < end <= chunk.end
+        cursor = chunk.end
+    assert doc.text[cursor:].strip() == ""
+
+
+def test_seed_chunks_rebuild_the_text_exactly() -> None:
+    doc = seed_doc()
+    chunks = chunk_document(doc)
+    assert_rebuilds(doc, chunks)
+    assert len(chunks) == 21
+
+
+def test_seed_structure_title_paragraphs_references_bullets() -> None:
+    kinds = [c.kind for c in chunk_document(seed_doc())]
+    assert kinds == ["title"] + ["paragraph"] * 12 + ["reference"] * 3 + ["bullet"] * 5
+
+
+def test_reference_entry_is_one_sentence_and_located() -> None:
+    refs = [c for c in chunk_document(seed_doc()) if c.kind == "reference"]
+    assert refs[1].text.startswith("[2] Raman, Shashank.")
+    assert refs[1].sentences == ((refs[1].start, refs[1].end),)
+    assert refs[1].location == "References › reference entry 2"
+
+
+def test_sentences_respect_abbreviations_and_initials() -> None:
+    text = 'Dr. Smith met J. R. Jones in the U.S. on Monday. "It went well," he said! Was it? Yes.'
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == ['Dr. Smith met J. R. Jones in the U.S. on Monday.', '"It went well," he said!', "Was it?", "Yes."]
+
+
+def test_markdown_headings_become_sections() -> None:
+    doc = Document("a.md", "a", "# Setup\n\nInstall it first.\n\n## Running\n\nStart the app. Then ask.\n")
+    chunks = chunk_document(doc)
+    assert [(c.kind, c.section) for c in chunks] == [
+        ("heading", "Setup"), ("paragraph", "Setup"), ("heading", "Running"), ("paragraph", "Running")]
+    assert chunks[3].location == "Running › paragraph 2"
+    assert_rebuilds(doc, chunks)
+
+
+def test_long_paragraph_is_packed_from_whole_sentences() -> None:
+    sentence = "This sentence is about forty-five characters. "
+    doc = Document("long.txt", "long", "Title line\n\n" + sentence * 60)
+    chunks = chunk_document(doc, max_chars=300)
+    body = [c for c in chunks if c.kind == "paragraph"]
+    assert len(body) > 5 and all(len(c.text) <= 300 for c in body)
+    assert all(c.text.endswith(".") for c in body)
+    assert_rebuilds(doc, chunks)
+
+
+def test_a_huge_single_line_is_cut_and_still_rebuilds() -> None:
+    doc = Document("one.txt", "one", "word " * 50_000)
+    chunks = chunk_document(doc, max_chars=1000)
+    assert max(len(c.text) for c in chunks) <= 1000
+    assert_rebuilds(doc, chunks)
+
+
+def test_pages_are_carried_to_chunks() -> None:
+    doc = Document("p.pdf", "p", "First page text.\n\nSecond page text.", pages=(0, 18))
+    assert [c.page for c in chunk_document(doc)] == [1, 2]
+
+
+def test_max_chars_too_small_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_chars must be at least 200, got 50"):
+        chunk_document(seed_doc(), max_chars=50)

@@ -1,0 +1,91 @@
+"""The CLI contract: one JSON object per answer, exact error lines, exit codes, stdin batches."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from bot.config import PROJECT_ROOT
+
+
+@pytest.fixture
+def cli_env(settings, monkeypatch) -> list[str]:
+    monkeypatch.setenv("BOT_MODEL", "fake")
+    return ["--docs", str(settings.docs_dir), "--index", str(settings.index_dir)]
+
+
+def run_cli(args: list[str], stdin: str = "", env_model: str = "fake") -> subprocess.CompletedProcess:
+    env = {"BOT_MODEL": env_model, "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, env=env, timeout=120)
+
+
+def test_ask_json_contract(cli_env, capsys) -> None:
+    assert main(["ask", "What did Rubio negotiate?", "--json", *cli_env]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    row = json.loads(out[0])
+    assert set(row) >= {"question", "answer", "abstained", "confidence", "citations", "retrieved", "timings_ms"}
+    assert row["question"] == "What did Rubio negotiate?"
+    assert isinstance(row["abstained"], bool) and 0.0 <= row["confidence"] <= 1.0
+    text = (PROJECT_ROOT / "seeds" / "000_204c1444c696506f.txt").read_text(encoding="utf-8")
+    for c in row["citations"]:
+        assert set(c) >= {"n", "doc_id", "title", "text", "start", "end", "score"}
+        assert text[c["start"]:c["end"]] == c["text"]
+    assert len(row["retrieved"]) == 10
+    assert all(set(r) >= {"doc_id", "start", "end", "score"} for r in row["retrieved"])
+
+
+def test_empty_question_prints_one_line_and_exits_1(cli_env, capsys) -> None:
+    assert main(["ask", "   ", *cli_env]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "error: Please type a question with at least one word."
+
+
+def test_stdin_batch_goes_on_past_a_bad_line(settings) -> None:
+    args = ["ask", "--json", "--docs", str(settings.docs_dir), "--index", str(settings.index_dir)]
+    result = run_cli(args, stdin="What did Rubio negotiate?\n\nWho is Susie Wiles?\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [("error" in r) for r in rows] == [False, True, False]
+    assert rows[1] == {"question": "", "error": "Please type a question with at least one word."}
+    assert result.returncode == 1  # one line failed
+    assert "Traceback" not in result.stderr
+
+
+def test_no_documents_is_one_line_and_no_traceback(tmp_path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli(["index", "--docs", str(empty), "--index", str(tmp_path / "idx")])
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: There are no readable documents to index")
+    assert "Traceback" not in result.stderr and str(tmp_path) not in result.stderr
+
+
+def test_unreadable_index_is_rebuilt_and_said(settings, cli_env, capsys) -> None:
+    assert main(["index", *cli_env]) == 0
+    version = next(p for p in settings.index_dir.iterdir() if p.is_dir())
+    (version / "chunks.jsonl").write_text("{not json", encoding="utf-8")
+    assert main(["index", *cli_env]) == 0
+    assert "Built the index (the index was damaged)" in capsys.readouterr().err
+
+
+def test_chat_uses_the_conversation(cli_env, capsys) -> None:
+    import io
+
+    sys_stdin = sys.stdin
+    sys.stdin = io.StringIO("Who is Susie Wiles?\nWhat was she watching?\n")
+    try:
+        assert main(["chat", "--json", *cli_env]) == 0
+    finally:
+        sys.stdin = sys_stdin
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in rows] == ["Who is Susie Wiles?", "What was she watching?"]
+
+
+def test_importing_the_core_does_not_import_gradio_or_torch() -> None:
+    code = ("import sys, bot.assistant, bot.cli, bot.evaluate; "
+            "print(sorted(m for m in ('gradio', 'torch', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
+    assert out.stdout.strip() == "[]"

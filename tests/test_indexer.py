@@ -1,0 +1,86 @@
+"""Keeping the index in step with the documents: load when nothing changed, rebuild and say why."""
+
+import shutil
+
+import pytest
+
+from bot.assistant import Citebot
+from bot.config import Settings
+from bot.embedding import FakeEmbedder
+from bot.errors import BotError
+
+
+def open_bot(settings: Settings, fake) -> tuple[Citebot, object]:
+    bot = Citebot(settings, embedder=fake)
+    return bot, bot.open()
+
+
+def test_first_start_builds_and_second_start_loads(settings, fake) -> None:
+    _, first = open_bot(settings, fake)
+    assert (first.action, first.reason, first.documents, first.chunks) == ("built", "no index yet", 1, 21)
+    assert first.embedded == first.sentences == 32
+    _, second = open_bot(settings, fake)
+    assert (second.action, second.embedded) == ("loaded", 0)
+    assert str(second).startswith("Loaded the index: 1 documents, 21 passages")
+
+
+def test_a_new_document_embeds_only_itself(settings, fake) -> None:
+    open_bot(settings, fake)
+    (settings.docs_dir / "new.txt").write_text("Fresh notes.\n\nThe harvest came early this year.", "utf-8")
+    _, report = open_bot(settings, fake)
+    assert report.reason == "documents 1 added"
+    assert report.embedded == 2 and report.sentences == 34
+
+
+def test_an_edit_and_a_removal_are_both_reported(settings, fake) -> None:
+    (settings.docs_dir / "b.txt").write_text("Bee notes.\n\nBees dance.", "utf-8")
+    (settings.docs_dir / "c.txt").write_text("Cat notes.\n\nCats nap.", "utf-8")
+    open_bot(settings, fake)
+    (settings.docs_dir / "b.txt").write_text("Bee notes.\n\nBees dance to share where flowers are.", "utf-8")
+    (settings.docs_dir / "c.txt").unlink()
+    _, report = open_bot(settings, fake)
+    assert report.reason == "documents 1 changed, 1 removed"
+    assert report.embedded == 2
+
+
+def test_a_rename_embeds_nothing(settings, fake) -> None:
+    open_bot(settings, fake)
+    seed = next(settings.docs_dir.iterdir())
+    shutil.move(seed, settings.docs_dir / "renamed.txt")
+    bot, report = open_bot(settings, fake)
+    assert report.reason == "documents 1 added, 1 removed"
+    assert report.embedded == 0
+    assert list(bot.store.documents) == ["renamed.txt"]
+
+
+def test_another_model_forces_a_rebuild(settings, fake) -> None:
+    open_bot(settings, fake)
+    _, report = open_bot(settings, FakeEmbedder(dim=32))
+    assert report.reason == "the model changed from fake-hash-64 to fake-hash-32"
+    assert report.embedded == 32
+
+
+def test_other_chunking_settings_force_a_rebuild(settings, fake) -> None:
+    open_bot(settings, fake)
+    _, report = open_bot(settings.with_(max_chunk_chars=300), fake)
+    assert report.reason == "the chunking settings changed"
+
+
+def test_a_damaged_index_is_rebuilt_from_the_documents(settings, fake) -> None:
+    open_bot(settings, fake)
+    version = next(p for p in settings.index_dir.iterdir() if p.is_dir())
+    (version / "vectors.npy").write_bytes(b"garbage")
+    _, report = open_bot(settings, fake)
+    assert (report.action, report.reason) == ("built", "the index was damaged")
+
+
+def test_an_empty_folder_says_what_to_do(settings, fake) -> None:
+    for path in settings.docs_dir.iterdir():
+        path.unlink()
+    with pytest.raises(BotError, match="There are no readable documents to index"):
+        open_bot(settings, fake)
+
+
+def test_a_missing_folder_says_what_to_do(settings, fake, tmp_path) -> None:
+    with pytest.raises(BotError, match=r"The documents folder 'nowhere' does not exist; create it or pass --docs DIR."):
+        open_bot(settings.with_(docs_dir=tmp_path / "nowhere"), fake)

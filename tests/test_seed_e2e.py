@@ -1,0 +1,56 @@
+"""End to end with the real bundled model on the shipped seed article (../shared/eval/seed_dev.jsonl):
+every answerable question is answered with its evidence cited, every unanswerable one abstains."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.evaluate import contains_answer, load_questions
+from tests.conftest import EVAL
+
+pytestmark = pytest.mark.slow
+SEED_DEV = load_questions(EVAL / "seed_dev.jsonl")
+
+
+@pytest.mark.parametrize("q", [q for q in SEED_DEV if q.answerable], ids=lambda q: q.qid)
+def test_answerable_is_answered_with_evidence_cited(seed_bot, q) -> None:
+    answer = seed_bot.ask(q.turns[-1])
+    assert not answer.abstained, answer.text
+    assert contains_answer(answer.text, q), answer.text
+    cited = [c.chunk.text for c in answer.citations]
+    assert any(e in passage for e in q.evidence_any for passage in cited), cited
+
+
+@pytest.mark.parametrize("q", [q for q in SEED_DEV if not q.answerable], ids=lambda q: q.qid)
+def test_unanswerable_abstains(seed_bot, q) -> None:
+    answer = seed_bot.ask(q.turns[-1])
+    assert answer.abstained and answer.citations == (), answer.text
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 2018 World Cup?",
+                                      "How do I bake sourdough bread?"])
+def test_out_of_scope_abstains(seed_bot, question) -> None:
+    assert seed_bot.ask(question).abstained
+
+
+def test_outlet_question_cites_the_reference_entry(seed_bot) -> None:
+    answer = seed_bot.ask("Which outlet reported that India downplayed US involvement?")
+    refs = [c for c in answer.citations if c.chunk.kind == "reference"]
+    assert refs and "The Economic Times" in refs[0].chunk.text
+    assert refs[0].chunk.location == "References › reference entry 2"
+
+
+def test_cli_json_with_the_real_model(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--index", str(tmp_path / "idx")],
+        input="Who is the White House chief of staff?\nWhat is the capital of France?\n",
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-500:]
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert "Susie Wiles" in first["answer"] and not first["abstained"]
+    assert first["citations"][0]["text"] in (PROJECT_ROOT / "seeds" / "000_204c1444c696506f.txt").read_text()
+    assert second["abstained"] and second["citations"] == []
+    assert "Built the index (no index yet): 1 documents, 21 passages" in result.stderr
