@@ -14,12 +14,13 @@ from bot.abstention import confidence
 from bot.answer import NOT_FOUND, compose, score_sentences
 from bot.config import Settings
 from bot.conversation import retrieval_query
-from bot.documents import Skipped, read_folder
+from bot.documents import Skipped
 from bot.embedding import Embedder, make_embedder
 from bot.indexer import BuildReport, StageProgress, ensure_index
 from bot.question import normalize_question
 from bot.retrieval import rank
 from bot.store import Store
+from bot.sync import SyncPlan, sync_folder
 from bot.types import Answer, Document
 
 
@@ -29,14 +30,19 @@ class Citebot:
         self.embedder = embedder or make_embedder(settings.model)
         self.store = store
         self.skipped: list[Skipped] = []
+        self.plan: SyncPlan | None = None  # what the last folder sync found changed
 
     def open(self, progress: StageProgress | None = None, documents: Sequence[Document] | None = None,
              force: bool = False) -> BuildReport:
-        """Make the index match the documents folder (or the given documents); says what it did."""
-        if documents is None:
-            documents, self.skipped = read_folder(self.settings.docs_dir)
-        self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
-        return report
+        """Make the index match the documents folder (or the given documents); says what it did.
+
+        A folder sync reads only new and changed files; `skipped` and `plan` say what it found."""
+        if documents is not None:
+            self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
+            return report
+        result = sync_folder(self.settings, self.embedder, progress, force)
+        self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
+        return result.report
 
     def ask(self, question: object, history: Sequence[str] = (), mode: str = "hybrid") -> Answer:
         """Answer `question`; `history` holds the user's earlier messages in this conversation, oldest first."""
