@@ -48,22 +48,23 @@ class Citebot:
         """Answer `question`; `history` holds the user's earlier messages in this conversation, oldest first."""
         if self.store is None:
             self.open()
-        assert self.store is not None
+        store = self.store  # taken once: an upload may swap in a re-synced index while this question runs
+        assert store is not None
         clock = _Clock()
         text = normalize_question(question, self.settings.max_question_chars)
         query = retrieval_query(text, history, self.settings.max_question_chars)
         vector = self.embedder.encode([query])[0]
         clock.lap("embed")
-        ranking = rank(self.store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
+        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
         clock.lap("retrieve")
-        scored = score_sentences(self.store, query, ranking)
+        scored = score_sentences(store, query, ranking)
         clock.lap("rescore")
         best = scored[0] if scored else None
         conf = confidence(best.dense, best.coverage, best.hit.dense) if best else 0.0
         if best is None or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:
-            answer_text, citations = compose(self.store, scored, self.settings.answer_sentences)
+            answer_text, citations = compose(store, scored, self.settings.answer_sentences)
         clock.lap("compose")
         return Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                       citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
