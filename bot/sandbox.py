@@ -11,6 +11,7 @@ only runs them at arm's length.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -30,8 +31,8 @@ def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
     command = [sys.executable, "-m", "bot.sandbox", kind, str(path.absolute()), fallback_title, str(memory_mb)]
     try:
         # stderr is dropped: parsers can print megabytes of repair warnings the user cannot act on.
-        done = subprocess.run(command, cwd=_PACKAGE_PARENT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, timeout=seconds, check=False)
+        done = subprocess.run(command, cwd=_PACKAGE_PARENT, env=_child_env(), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=seconds, check=False)
     except subprocess.TimeoutExpired as err:  # run() has already killed the child
         raise DocumentError(f"reading the {what} took longer than {seconds:g} s (it may be damaged or very "
                             "large); split it into smaller files or raise BOT_READ_TIMEOUT_S") from err
@@ -47,6 +48,12 @@ def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
     if error:
         raise DocumentError(str(error))
     return str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"])
+
+
+def _child_env() -> dict[str, str]:
+    # The cwd alone would do, but not under PYTHONSAFEPATH; an explicit path finds this `bot` either way.
+    paths = [str(_PACKAGE_PARENT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
 
 
 def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[str, object]:

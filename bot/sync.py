@@ -20,7 +20,7 @@ from bot import store as store_mod
 from bot.config import Settings
 from bot.documents import FoundFile, Skipped, scan_folder
 from bot.embedding import Embedder
-from bot.errors import DocumentError, IndexError_
+from bot.errors import BotError, DocumentError, IndexError_
 from bot.indexer import BuildReport, StageProgress, load_previous, settings_reason, update_index
 from bot.readers import READER_VERSION, Limits, read_file
 from bot.store import Store
@@ -147,6 +147,10 @@ def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress 
         plan = plan_sync(found, manifest.get("sources", {}).get("files", {}), scan_skips, reread,
                          missing or settings_reason(manifest, embedder.name, settings))
         documents, skipped, records = _read(found, plan, previous, limits, progress)
+        if not documents and skipped:  # say why, or the user sees "no documents" beside a folder of files
+            reasons = "; ".join(str(s) for s in sorted(skipped, key=lambda s: s.source)[:3])
+            raise BotError(f"There are no readable documents to index: {len(skipped)} file(s) were skipped "
+                           f"({reasons}{'; …' if len(skipped) > 3 else ''}).")
         extra = {"sources": {"reading": reading_key(settings), "files": records}}
         store, report = update_index(previous, missing, documents, embedder, settings, progress, force, extra,
                                      started, changes=plan.summary())

@@ -13,6 +13,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.documents import Skipped
 from bot.embedding import FakeEmbedder
+from bot.errors import BotError
 from bot.readers import read_file
 from bot.sync import plan_folder
 
@@ -196,3 +197,15 @@ def test_unchanged_folder_sync_is_fast(folder):
     _, report = _sync(folder)
     assert report.action == "loaded"
     assert time.perf_counter() - started < 5  # generous: only catches a sync that reads every file again
+
+
+def test_a_folder_of_only_bad_files_says_why(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "scan.pdf").write_bytes(pdf_bytes([""]))
+    with pytest.raises(BotError) as caught:
+        _sync(docs)
+    assert str(caught.value) == ("There are no readable documents to index: 2 file(s) were skipped (empty.txt: "
+                                 "skipped, the file is empty; scan.pdf: skipped, the PDF has no text layer (it may "
+                                 "be scanned images); OCR is not supported).")
