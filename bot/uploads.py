@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.docs_folder import numbered, safe_name, save_copy
 from bot.embedding import Embedder
 from bot.errors import DocumentError
-from bot.indexer import build
+from bot.indexer import StageProgress, build
 from bot.readers import SUPPORTED, Limits, read_file, unsupported_reason
 from bot.store import Store
 from bot.types import Document
@@ -49,16 +49,16 @@ class PrivateLibrary:
     store: Store
 
 
-def receive_uploads(bot: Citebot, files: Sequence[Upload],
-                    private: PrivateLibrary | None = None) -> tuple[list[UploadStatus], PrivateLibrary | None]:
+def receive_uploads(bot: Citebot, files: Sequence[Upload], private: PrivateLibrary | None = None,
+                    progress: StageProgress | None = None) -> tuple[list[UploadStatus], PrivateLibrary | None]:
     """Check and index `files` by the deployment's policy: statuses in upload order, and (shared use only)
     the session's updated private library, to keep for the next upload and to answer from."""
     if bot.settings.shared:
-        return add_private_uploads(bot, files, private)
-    return add_uploads(bot, files), None
+        return add_private_uploads(bot, files, private, progress)
+    return add_uploads(bot, files, progress), None
 
 
-def add_uploads(bot: Citebot, files: Sequence[Upload]) -> list[UploadStatus]:
+def add_uploads(bot: Citebot, files: Sequence[Upload], progress: StageProgress | None = None) -> list[UploadStatus]:
     """Local use: copy valid files into the documents folder, sync the index, say what became of each."""
     settings = bot.settings
     statuses: list[UploadStatus] = []
@@ -79,7 +79,7 @@ def add_uploads(bot: Citebot, files: Sequence[Upload]) -> list[UploadStatus]:
         statuses.append(UploadStatus(name, False, f"skipped: {problem}"))
     if not saved:
         return statuses
-    bot.open()
+    bot.open(progress=progress)
     assert bot.store is not None
     reasons = {s.source: s.reason for s in bot.skipped}
     for i, stored, note in saved:
@@ -90,8 +90,8 @@ def add_uploads(bot: Citebot, files: Sequence[Upload]) -> list[UploadStatus]:
     return statuses
 
 
-def add_private_uploads(bot: Citebot, files: Sequence[Upload],
-                        private: PrivateLibrary | None = None) -> tuple[list[UploadStatus], PrivateLibrary | None]:
+def add_private_uploads(bot: Citebot, files: Sequence[Upload], private: PrivateLibrary | None = None,
+                        progress: StageProgress | None = None) -> tuple[list[UploadStatus], PrivateLibrary | None]:
     """Shared use: read valid files into memory only and index them with the main documents for this
     session; the documents folder and the index on disk are never touched."""
     settings = bot.settings
@@ -118,16 +118,17 @@ def add_private_uploads(bot: Citebot, files: Sequence[Upload],
         return statuses, private
     documents = (*earlier, *added)
     previous = private.store if private is not None else bot.store  # holds the earlier uploads' vectors too
-    library = PrivateLibrary(documents, session_store(bot.store, documents, bot.embedder, settings, previous))
+    library = PrivateLibrary(documents, session_store(bot.store, documents, bot.embedder, settings, previous,
+                                                      progress))
     return [UploadStatus(s.name, True, f"indexed for this session only, {_passages(library.store, s.name)}")
             if s.ok else s for s in statuses], library
 
 
 def session_store(main: Store, uploads: Sequence[Document], embedder: Embedder, settings: Settings,
-                  previous: Store | None = None) -> Store:
+                  previous: Store | None = None, progress: StageProgress | None = None) -> Store:
     """An in-memory index of the main documents plus `uploads`. Vectors come from `previous` (default: the
     main index) wherever the text is the same, so only new uploads are embedded; nothing is written."""
-    store, _ = build([*main.documents.values(), *uploads], embedder, settings, previous=previous or main)
+    store, _ = build([*main.documents.values(), *uploads], embedder, settings, previous or main, progress)
     return store
 
 

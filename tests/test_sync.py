@@ -209,3 +209,13 @@ def test_a_folder_of_only_bad_files_says_why(tmp_path):
     assert str(caught.value) == ("There are no readable documents to index: 2 file(s) were skipped (empty.txt: "
                                  "skipped, the file is empty; scan.pdf: skipped, the PDF has no text layer (it may "
                                  "be scanned images); OCR is not supported).")
+
+
+def test_progress_names_each_file_read(folder):
+    calls = []
+    bot = _bot(folder)
+    bot.open(progress=lambda stage, done, total, item="": calls.append((stage, done, total, item)))
+    assert [c for c in calls if c[0] == "reading"] == [
+        ("reading", 0, 3, "notes/bees.txt"), ("reading", 1, 3, "owls.pdf"), ("reading", 2, 3, "tea.md"),
+        ("reading", 3, 3, "")]
+    assert ("chunking", 3, 3, "tea.md") in calls
