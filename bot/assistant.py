@@ -15,12 +15,13 @@ from bot.abstention import confidence
 from bot.answer import NOT_FOUND, Scored, compose, score_sentences
 from bot.config import Settings
 from bot.conversation import retrieval_query
-from bot.documents import Skipped, read_folder
+from bot.documents import Skipped
 from bot.embedding import Embedder, make_embedder
 from bot.indexer import BuildReport, StageProgress, ensure_index
 from bot.question import normalize_question
 from bot.retrieval import Ranking, rank
 from bot.store import Store
+from bot.sync import SyncPlan, sync_folder
 from bot.types import Answer, Document
 
 
@@ -30,45 +31,50 @@ class Citebot:
         self.embedder = embedder or make_embedder(settings.model)
         self.store = store
         self.skipped: list[Skipped] = []
+        self.plan: SyncPlan | None = None  # what the last folder sync found changed
 
     def open(self, progress: StageProgress | None = None, documents: Sequence[Document] | None = None,
              force: bool = False) -> BuildReport:
-        """Make the index match the documents folder (or the given documents); says what it did."""
-        if documents is None:
-            documents, self.skipped = read_folder(self.settings.docs_dir)
-        self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
-        return report
+        """Make the index match the documents folder (or the given documents); says what it did.
+
+        A folder sync reads only new and changed files; `skipped` and `plan` say what it found."""
+        if documents is not None:
+            self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
+            return report
+        result = sync_folder(self.settings, self.embedder, progress, force)
+        self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
+        return result.report
 
     def evidence(self, question: object, history: Sequence[str] = (), mode: str = "hybrid",
                  clock: _Clock | None = None) -> Evidence:
         """Everything an answer is decided from: the query used, ranked passages, re-scored sentences."""
         if self.store is None:
             self.open()
-        assert self.store is not None
+        store = self.store  # taken once: an upload may swap in a re-synced index while this question runs
+        assert store is not None
         clock = clock or _Clock()
         text = normalize_question(question, self.settings.max_question_chars)
         query = retrieval_query(text, history, self.settings.max_question_chars)
         vector = self.embedder.encode([query])[0]
         clock.lap("embed")
-        ranking = rank(self.store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
+        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
         clock.lap("retrieve")
-        scored = score_sentences(self.store, query, ranking)
+        scored = score_sentences(store, query, ranking)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = (best.dense, best.coverage, best.hit.dense) if best else None
-        return Evidence(text, query, ranking, scored, features)
+        return Evidence(store, text, query, ranking, scored, features)
 
     def ask(self, question: object, history: Sequence[str] = (), mode: str = "hybrid") -> Answer:
         """Answer `question`; `history` holds the user's earlier messages in this conversation, oldest first."""
         clock = _Clock()
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
-        assert self.store is not None
         conf = confidence(*ev.features) if ev.features else 0.0
         if not scored or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:
-            answer_text, citations = compose(self.store, scored, self.settings.answer_sentences)
+            answer_text, citations = compose(ev.store, scored, self.settings.answer_sentences)
         clock.lap("compose")
         return Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                       citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
@@ -77,6 +83,7 @@ class Citebot:
 
 @dataclass(frozen=True)
 class Evidence:
+    store: Store  # the index the evidence came from, so the answer is composed from the same one
     question: str  # normalised
     query: str
     ranking: Ranking

@@ -17,8 +17,10 @@ _HEADING = re.compile(r"#{1,6}[ \t]+\S")
 _BULLET = re.compile(r"(?:[-*•▪‣◦][ \t]+|\d{1,3}[.)][ \t]+)\S")
 _REFERENCE = re.compile(r"\[\d{1,4}\][ \t]+\S")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# A sentence ends at a run of . ! ? (optionally followed by closing quotes/brackets) before whitespace.
+# The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
+# from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e u.s u.k u.n inc ltd co corp gen gov sen rep no fig "
     "jan feb mar apr jun jul aug sep sept oct nov dec mt ft approx dept est vol pp ed al".split()
@@ -31,6 +33,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _SENTENCE_END.finditer(text, start, end):
+        if match.end() >= end or not text[match.end()].isspace():
+            continue
         if _is_abbreviation(text, cursor, match.start()):
             continue
         nxt = _next_visible(text, match.end(), end)

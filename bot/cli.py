@@ -15,9 +15,11 @@ from pathlib import Path
 
 from bot.assistant import Citebot
 from bot.config import load_settings
+from bot.embedding import make_embedder
 from bot.errors import BotError
 from bot.progress import StageBars
 from bot.schema import answer_dict, error_dict
+from bot.sync import plan_folder
 from bot.types import Answer
 
 
@@ -45,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     p = command("index", "build or update the index for the documents folder", _cmd_index)
-    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument("--rebuild", action="store_true", help="read and re-embed everything")
+    p.add_argument("--dry-run", action="store_true", help="print what would be added, changed, removed or renamed, "
+                   "and change nothing")
     p = command("ask", "answer a question (or one question per stdin line)", _cmd_ask)
     p.add_argument("question", nargs="?", help="omit to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
@@ -65,12 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace, **overrides: object) -> Citebot:
+def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object) -> Citebot:
     settings = load_settings(docs_dir=args.docs, index_dir=args.index, **overrides)
     bot = Citebot(settings)
     bars = StageBars(enabled=sys.stderr.isatty() or not getattr(args, "json", False))
     report = bot.open(progress=bars, force=getattr(args, "rebuild", False))
     bars.close()
+    if show_plan and bot.plan is not None and not bot.plan.up_to_date:
+        for line in bot.plan.lines(changes_only=True):
+            print(f"  {line}", file=sys.stderr)
     for skipped in bot.skipped:
         print(str(skipped), file=sys.stderr)
     print(str(report), file=sys.stderr)
@@ -78,7 +85,16 @@ def _open(args: argparse.Namespace, **overrides: object) -> Citebot:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    _open(args)
+    if args.dry_run:
+        settings = load_settings(docs_dir=args.docs, index_dir=args.index)
+        plan = plan_folder(settings, make_embedder(settings.model).name)
+        print(f"Plan for the documents folder '{settings.docs_dir.name}' (dry run: nothing was changed):")
+        for line in plan.lines():
+            print(f"  {line}")
+        if plan.up_to_date:
+            print("The index is up to date.")
+        return 0
+    _open(args, show_plan=True)
     return 0
 
 

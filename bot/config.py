@@ -29,18 +29,22 @@ class Settings:
     shared: bool = False  # shared deployment: uploads stay private to the browser session
     max_upload_mb: int = 50
     max_upload_files: int = 20
+    read_timeout_s: float = 20.0  # wall-clock limit for reading one PDF or big HTML/Word file (in a child)
+    read_memory_mb: int = 1024  # address-space limit of that child process
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""  # "user:password" turns on login for shared deployments
 
     def __post_init__(self) -> None:
         positive = ("max_chunk_chars", "top_k", "dense_k", "answer_sentences", "max_question_chars",
-                    "max_upload_mb", "max_upload_files")
+                    "max_upload_mb", "max_upload_files", "read_timeout_s", "read_memory_mb")
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.max_chunk_chars < 200:
             raise ValueError(f"max_chunk_chars must be at least 200, got {self.max_chunk_chars}")
+        if self.read_memory_mb < 256:  # Python and pypdf alone need about 100 MB of address space
+            raise ValueError(f"read_memory_mb must be at least 256, got {self.read_memory_mb}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
         if self.auth and ":" not in self.auth:

@@ -1,16 +1,20 @@
 """Keep the index in step with the documents: load it when it matches, (re)build it when it does not.
 
 The index matches when its manifest names the same embedding model, the same chunking settings and the
-same content hash for every document. Otherwise it is rebuilt, re-using the vectors of every document
-whose content hash is unchanged (so an edit re-embeds one file and a rename re-embeds none), and the
-report says why. Builds run under the store's lock and are saved atomically by `store.save`.
+same content hash for every document (and, for a synced folder, the same file records). Otherwise it is
+rebuilt, re-using the vectors of every document whose text is unchanged (so an edit re-embeds one file and
+a rename re-embeds none), and the report says why. Builds run under the store's lock and are saved
+atomically by `store.save`. Which files to read is `sync`'s job.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,7 +27,11 @@ from bot.lexical import LexicalIndex
 from bot.store import Store
 from bot.types import Chunk, Document
 
-StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
+
+class StageProgress(Protocol):
+    """Told how far a stage is: `("reading", 3, 10, "notes/tea.pdf")`; `item` names the file when known."""
+
+    def __call__(self, stage: str, done: int, total: int, item: str = "") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,8 @@ class BuildReport:
 
     def __str__(self) -> str:
         if self.action == "loaded":
-            return (f"Loaded the index: {self.documents} documents, {self.chunks} passages "
-                    f"({self.seconds:.1f} s).")
+            return (f"The index is up to date: {self.documents} documents, {self.chunks} passages "
+                    f"(loaded in {self.seconds:.1f} s).")
         return (f"Built the index ({self.reason}): {self.documents} documents, {self.chunks} passages, "
                 f"{self.embedded} of {self.sentences} sentences embedded, in {self.seconds:.1f} s.")
 
@@ -47,10 +55,9 @@ class BuildReport:
 def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder, settings: Settings) -> str:
     """Why `store` does not match these documents and settings, or "" when it does."""
     manifest = store.manifest
-    if manifest.get("model") != embedder.name:
-        return f"the model changed from {manifest.get('model')} to {embedder.name}"
-    if manifest.get("chunking") != settings.chunking_key:
-        return "the chunking settings changed"
+    reason = settings_reason(manifest, embedder.name, settings)
+    if reason:
+        return reason
     old, new = manifest.get("documents", {}), {d.doc_id: d.content_hash for d in documents}
     if old == new:
         return ""
@@ -61,37 +68,69 @@ def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder
     return "documents " + ", ".join(parts)
 
 
+def settings_reason(manifest: dict[str, Any], model: str, settings: Settings) -> str:
+    """Why an index with this manifest must be embedded again from scratch, or "" when it need not."""
+    if manifest.get("model") != model:
+        return f"the model changed from {manifest.get('model')} to {model}"
+    if manifest.get("chunking") != settings.chunking_key:
+        return "the chunking settings changed"
+    return ""
+
+
+def load_previous(index_dir: Path) -> tuple[Store | None, str]:
+    """The saved index, or None and why there is none usable ("no index yet", "the index was damaged")."""
+    try:
+        return store_mod.load(index_dir), ""
+    except IndexError_ as err:
+        return None, ("no index yet" if "no index" in str(err) else "the index was damaged")
+
+
 def ensure_index(documents: Sequence[Document], embedder: Embedder, settings: Settings,
                  progress: StageProgress | None = None, force: bool = False) -> tuple[Store, BuildReport]:
     """The up-to-date index for `documents`: loaded from `settings.index_dir`, or built and saved there."""
     started = time.perf_counter()
-    if not documents:
-        raise BotError("There are no readable documents to index; add .txt or .md files to the documents "
-                       "folder or pass --docs DIR.")
     with store_mod.build_lock(settings.index_dir):
-        try:
-            previous: Store | None = store_mod.load(settings.index_dir)
-            reason = "rebuild requested" if force else stale_reason(previous, documents, embedder, settings)
-        except IndexError_ as err:
-            previous, reason = None, ("no index yet" if "no index" in str(err) else "the index was damaged")
-        if previous is not None and not reason:
-            return previous, BuildReport("loaded", "", len(previous.documents), len(previous.chunks),
-                                         previous.size, 0, time.perf_counter() - started)
-        reusable = previous if previous is not None and not force and previous.manifest.get(
-            "model") == embedder.name and previous.manifest.get("chunking") == settings.chunking_key else None
-        built, embedded = build(documents, embedder, settings, reusable, progress)
-        store_mod.save(built, settings.index_dir)
+        previous, missing = load_previous(settings.index_dir)
+        return update_index(previous, missing, documents, embedder, settings, progress, force, started=started)
+
+
+def update_index(previous: Store | None, missing: str, documents: Sequence[Document], embedder: Embedder,
+                 settings: Settings, progress: StageProgress | None = None, force: bool = False,
+                 extra: dict[str, Any] | None = None, started: float | None = None,
+                 changes: str = "") -> tuple[Store, BuildReport]:
+    """`previous` when it matches `documents` (and the `extra` manifest entries), else a new index, saved.
+
+    The caller holds `store.build_lock`; `missing` says why there is no `previous` ("" when there is one);
+    `changes` describes changed documents for the report ("files: 1 changed, 1 renamed")."""
+    started = time.perf_counter() if started is None else started
+    if not documents:
+        raise BotError("There are no readable documents to index; add .txt, .md, .html, .pdf or .docx files to "
+                       "the documents folder or pass --docs DIR.")
+    extra = extra or {}
+    reason = missing or ("rebuild requested" if force else stale_reason(previous, documents, embedder, settings))
+    if changes and reason.startswith("documents "):
+        reason = changes  # the caller knows more than the hashes do (a rename is not an add and a remove)
+    if not reason and any(previous.manifest.get(k) != v for k, v in extra.items()):
+        reason = "only file dates or skipped files changed"
+    if previous is not None and not reason:
+        return previous, BuildReport("loaded", "", len(previous.documents), len(previous.chunks),
+                                     previous.size, 0, time.perf_counter() - started)
+    reusable = previous if previous is not None and not force and not settings_reason(
+        previous.manifest, embedder.name, settings) else None
+    built, embedded = build(documents, embedder, settings, reusable, progress)
+    built.manifest.update(extra)
+    store_mod.save(built, settings.index_dir)
     return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
                               time.perf_counter() - started)
 
 
 def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
           previous: Store | None = None, progress: StageProgress | None = None) -> tuple[Store, int]:
-    """A new in-memory `Store`; sentence vectors of unchanged documents are copied from `previous`."""
+    """A new in-memory `Store`; sentence vectors of documents whose text is unchanged come from `previous`."""
     ids = [d.doc_id for d in documents]
     if len(set(ids)) != len(ids):
         raise ValueError("document ids must be unique")
-    old_vectors = _vectors_by_hash(previous) if previous is not None else {}
+    old_vectors = _vectors_by_text(previous) if previous is not None else {}
     chunks: list[Chunk] = []
     rows: list[tuple[int, int, int]] = []
     to_embed: list[tuple[int, str]] = []  # (sentence row, text)
@@ -103,13 +142,13 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
             for start, end in chunk.sentences:
                 rows.append((len(chunks), start, end))
             chunks.append(chunk)
-        cached = old_vectors.get(doc.content_hash)
+        cached = old_vectors.get(text_hash(doc))
         if cached is not None and len(cached) == len(rows) - first_row:
             reused.update({first_row + i: v for i, v in enumerate(cached)})
         else:
             to_embed.extend((r, doc.text[rows[r][1]:rows[r][2]]) for r in range(first_row, len(rows)))
         if progress:
-            progress("chunking", n + 1, len(documents))
+            progress("chunking", n + 1, len(documents), doc.doc_id)
     dim = embedder.dim
     vectors = np.zeros((len(rows), dim), dtype=np.float32)
     for row, vector in reused.items():
@@ -129,10 +168,16 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     return store, len(to_embed)
 
 
-def _vectors_by_hash(store: Store) -> dict[str, np.ndarray]:
-    """Each document's sentence vectors keyed by its content hash, for re-use across edits and renames."""
+def text_hash(doc: Document) -> str:
+    """What a document's sentence vectors depend on (with the model and chunking): its text alone, so a
+    rename that changes a title taken from the file name still re-uses every vector."""
+    return hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _vectors_by_text(store: Store) -> dict[str, np.ndarray]:
+    """Each document's sentence vectors keyed by its text hash, for re-use across edits and renames."""
     by_doc: dict[str, list[int]] = {}
     for row, chunk_id in enumerate(store.sentences[:, 0]):
         by_doc.setdefault(store.chunks[int(chunk_id)].doc_id, []).append(row)
-    return {store.documents[doc_id].content_hash: store.vectors[rows] for doc_id, rows in by_doc.items()
+    return {text_hash(store.documents[doc_id]): store.vectors[rows] for doc_id, rows in by_doc.items()
             if doc_id in store.documents}

@@ -1,8 +1,8 @@
 """Progress bars on stderr for long work in the terminal (index builds, evaluations).
 
-A thin adapter from the pipeline's `(stage, done, total)` callbacks to tqdm; stdout stays free for
-answers and JSON. The web UI has its own adapter (Gradio's progress), so nothing here is shared with it.
-"""
+A thin adapter from the pipeline's `(stage, done, total, item)` callbacks to tqdm (the item, a file name,
+shows after the bar); stdout stays free for answers and JSON. The web UI has its own adapter (Gradio's
+progress), so nothing here is shared with it."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ class StageBars:
         self.enabled = enabled
         self._bars: dict[str, tqdm] = {}
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
+    def __call__(self, stage: str, done: int, total: int, item: str = "") -> None:
         if not self.enabled:
             return
         bar = self._bars.get(stage)
         if bar is None:
             bar = self._bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=False)
+        if item:
+            bar.set_postfix_str(item[-60:], refresh=False)  # the end of a long path is the part that differs
         bar.update(done - bar.n)
         if done >= total:
             bar.close()

@@ -1,58 +1,76 @@
-"""One file → one `Document` of plain text, per format.
+"""One file → one `Document` of plain text, per format; plain text and Markdown are read here.
 
 Each reader keeps the structure the chunker understands (a title line, `#` headings, one paragraph per
-block) and raises `DocumentError` with a plain reason for anything it cannot read. It does not walk
-folders (see `documents`) and does not split text (see `chunking`).
+block) and raises `DocumentError` with a plain reason for anything it cannot read. The format is chosen
+by the name's extension; HTML, PDF and Word have their own modules (`readers_html`, `readers_pdf`,
+`readers_docx`). It does not walk folders (see `documents`) and does not split text (see `chunking`).
 """
 
 from __future__ import annotations
 
-import codecs
+from dataclasses import dataclass
 from pathlib import Path
 
+from bot.config import Settings
 from bot.errors import DocumentError
+from bot.readers_html import read_html
+from bot.sandbox import read_in_child
+from bot.text import decode_text, guess_title
 from bot.types import Document
 
-SUPPORTED = frozenset({".txt", ".md"})
-MAX_BYTES = 50 * 1024 * 1024
+SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
+READER_VERSION = 2  # bump when any reader's output changes, so synced folders are read again
+MB = 1024 * 1024
+# HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
+# every PDF and Word file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.
+INLINE_HTML_BYTES = 2 * MB
 
 
-def read_file(path: Path, doc_id: str, source: str | None = None) -> Document:
+@dataclass(frozen=True)
+class Limits:
+    """How much one file may cost to read."""
+
+    max_bytes: int = 50 * MB
+    read_seconds: float = 20.0  # for a file read in the child process
+    read_memory_mb: int = 1024
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(settings.max_upload_mb * MB, settings.read_timeout_s, settings.read_memory_mb)
+
+
+def unsupported_reason(name: str) -> str:
+    """Why a file named `name` is not read, listing what is: "'.exe' files are not supported; …"."""
+    suffix = Path(name).suffix.lower()
+    what = f"'{suffix}' files are" if suffix else "files without an extension are"
+    return f"{what} not supported; use one of {', '.join(sorted(SUPPORTED))}"
+
+
+def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits | None = None) -> Document:
+    """Read `path` as the format its name (`source`, else `doc_id`) says; `DocumentError` says why not."""
     source = source or doc_id
-    size = path.stat().st_size
-    if size == 0:
-        raise DocumentError("the file is empty")
-    if size > MAX_BYTES:
-        raise DocumentError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    text = decode_text(path.read_bytes())
-    if not text.strip():
-        raise DocumentError("the file has no text")
-    return Document(doc_id=doc_id, title=guess_title(text, path.stem), text=text, source=source)
-
-
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1; binary data is refused."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            try:
-                return _clean(raw.decode(encoding))
-            except UnicodeDecodeError as err:
-                raise DocumentError("the file is not valid text in the encoding its first bytes announce") \
-                    from err
-    if b"\0" in raw[:8192]:
-        raise DocumentError("the file looks binary, not text")
+    limits = limits or Limits()
+    suffix = Path(source).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise DocumentError(unsupported_reason(source))
     try:
-        return _clean(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return _clean(raw.decode("latin-1"))
-
-
-def _clean(text: str) -> str:
-    # Offsets must stay stable between reading and display, so only line endings are normalised.
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "")
-
-
-def guess_title(text: str, fallback: str) -> str:
-    first = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
-    return first if 0 < len(first) <= 200 else fallback
+        size = path.stat().st_size
+        if size == 0:
+            raise DocumentError("the file is empty")
+        if size > limits.max_bytes:
+            raise DocumentError(f"the file is larger than the {limits.max_bytes // MB} MB limit")
+        fallback = Path(source).stem
+        pages: tuple[int, ...] = ()
+        kind = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}.get(suffix)
+        if kind == "html" and size <= INLINE_HTML_BYTES:
+            title, text = read_html(path.read_bytes(), fallback)
+        elif kind is not None:
+            title, text, pages = read_in_child(kind, path, fallback, limits.read_seconds, limits.read_memory_mb)
+        else:
+            text = decode_text(path.read_bytes())
+            if not text.strip():
+                raise DocumentError("the file has no text")
+            title = guess_title(text, fallback)
+    except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
+        raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
+    return Document(doc_id=doc_id, title=title, text=text, source=source, pages=pages)

@@ -129,17 +129,26 @@ def save(store: Store, index_dir: Path) -> Path:
     return final
 
 
-def load(index_dir: Path, verify: bool = True) -> Store:
-    """The index that `CURRENT` names, after checking its manifest and (by default) every file's checksum."""
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest of the live version, read without loading (or checking) the rest; writes nothing."""
+    return _current(index_dir)[1]
+
+
+def _current(index_dir: Path) -> tuple[Path, dict[str, Any]]:
     current = index_dir / "CURRENT"
     if not current.is_file():
         raise IndexError_("There is no index yet; build one with: python -m bot index")
     try:
         folder = index_dir / json.loads(current.read_text(encoding="utf-8"))["version"]
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise IndexError_("The index is damaged (its manifest cannot be read); rebuild it with: "
                           "python -m bot index") from err
+
+
+def load(index_dir: Path, verify: bool = True) -> Store:
+    """The index that `CURRENT` names, after checking its manifest and (by default) every file's checksum."""
+    folder, manifest = _current(index_dir)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexError_(f"The index was written in format {manifest.get('format_version')}, this version "
                           f"of Citebot reads format {FORMAT_VERSION}; rebuild it with: python -m bot index")

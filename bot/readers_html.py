@@ -1,0 +1,160 @@
+"""An HTML page → its main text: headings as `#` lines, one block per paragraph, list item or table row.
+
+BeautifulSoup (with lxml) parses the page; this module only decides what is content, in one walk over
+the tree. Scripts, styles, navigation, page headers and footers, asides and hidden elements are dropped;
+when the page marks its content with `<main>` (or a single `<article>`), only that is kept. The `<title>`
+becomes the document title. Inline markup is flattened; links, images and forms are not followed.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
+from bs4.dammit import EncodingDetector
+
+from bot.errors import DocumentError
+from bot.text import clean_text, guess_title
+
+_DROP = frozenset(("script", "style", "nav", "aside", "noscript", "template", "svg", "canvas", "iframe",
+                   "object", "embed", "button", "select", "head"))
+_DROP_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search"))
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Elements that end the running paragraph; anything else is inline and joins the text around it.
+_BLOCKS = frozenset(("p", "div", "section", "article", "main", "body", "html", "blockquote", "pre", "figure",
+                     "figcaption", "address", "details", "summary", "dl", "dt", "dd", "table", "thead", "tbody",
+                     "tfoot", "caption", "hr", "form", "fieldset", "legend", "center"))
+
+
+def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
+    """(title, text) of an HTML page given as bytes."""
+    soup = BeautifulSoup(_markup(raw), "lxml")
+    title_tag = soup.title
+    title = " ".join(title_tag.get_text().split())[:200] if title_tag else ""
+    walker = _Walker()
+    walker.walk(soup)
+    text = clean_text("\n\n".join(walker.content_blocks()))
+    if not text.strip():
+        raise DocumentError("the page has no readable text once scripts and navigation are removed")
+    return title or guess_title(text, fallback_title), text
+
+
+def _markup(raw: bytes) -> bytes | str:
+    """Bytes when the page names its encoding (a BOM or a meta charset) for BeautifulSoup to honour; else
+    text decoded the way browsers do for unlabelled pages: UTF-8 when valid, else Windows-1252."""
+    has_bom = raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not has_bom and b"\0" in raw[:8192]:
+        raise DocumentError("the file looks binary, not HTML")
+    if has_bom or EncodingDetector.find_declared_encoding(raw, is_html=True):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("windows-1252", errors="replace")
+
+
+class _Walker:
+    """Collects blocks in reading order; inline text accumulates until a block element closes it.
+
+    The walk is iterative (an explicit stack of enter/leave steps) because a hostile page can nest
+    elements 100 000 deep, far past Python's recursion limit."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, bool, int]] = []  # (text, inside <main>, number of its <article> or 0)
+        self.buffer: list[str] = []
+        self.prefix = ""  # "- " or "3. " until the first block of a list item is written
+        self.lists: list[list[int]] = []  # per open list: [next number], or [] for a bulleted list
+        self.main_depth = 0
+        self.article = 0  # the top-level <article> being walked (1-based), 0 outside any
+        self.article_depth = 0
+        self.articles = 0
+
+    def walk(self, root: Tag) -> None:
+        stack: list[tuple[PageElement, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                self.leave(node)  # only tags are pushed as leave steps
+            elif isinstance(node, Tag):
+                if self.enter(node):
+                    stack.append((node, True))
+                    stack.extend((child, False) for child in reversed(node.contents))
+            elif type(node) in (NavigableString, CData):  # not comments, doctypes or declarations
+                self.buffer.append(str(node))
+        self.flush()
+
+    def enter(self, tag: Tag) -> bool:
+        """Handle the opening of `tag`; True when its children should be walked."""
+        name = tag.name
+        if (name in _DROP or tag.get("role") in _DROP_ROLES or tag.has_attr("hidden")
+                or tag.get("aria-hidden") == "true"):
+            return False
+        if name in ("header", "footer") and not (self.main_depth or self.article_depth):
+            return False  # a page's header or footer is boilerplate; an article's header holds its headline
+        if name in _HEADINGS or name == "tr":
+            self.flush()
+            if name == "tr":
+                cells = [" ".join(c.get_text().split()) for c in tag.find_all(["td", "th"], recursive=False)]
+                text = " | ".join(c for c in cells if c)
+            else:
+                text = " ".join(tag.get_text().split())
+                text = "#" * _HEADINGS[name] + " " + text if text else ""
+            if text:
+                self.add(text)
+            return False
+        if name == "br":
+            self.buffer.append(" ")
+            return False
+        if name in _BLOCKS or name in ("ul", "ol", "li"):
+            self.flush()
+        if name in ("ul", "ol"):
+            self.lists.append([_first_number(tag)] if name == "ol" else [])
+        elif name == "li":
+            counter = self.lists[-1] if self.lists else []
+            self.prefix = f"{counter[0]}. " if counter else "- "
+            if counter:
+                counter[0] += 1
+        elif name == "main":
+            self.main_depth += 1
+        elif name == "article":
+            if not self.article_depth:  # a nested article (a comment, a quoted post) belongs to its outer one
+                self.articles += 1
+                self.article = self.articles
+            self.article_depth += 1
+        return True
+
+    def leave(self, tag: Tag) -> None:
+        name = tag.name
+        if name in _BLOCKS or name in ("ul", "ol", "li"):
+            self.flush()
+        if name in ("ul", "ol"):
+            self.lists.pop()
+        elif name == "li":
+            self.prefix = ""
+        elif name == "main":
+            self.main_depth -= 1
+        elif name == "article":
+            self.article_depth -= 1
+            self.article = self.article if self.article_depth else 0
+
+    def add(self, text: str) -> None:
+        self.blocks.append((text, self.main_depth > 0, self.article))
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer = []
+        if text:
+            self.add(self.prefix + text)
+            self.prefix = ""
+
+    def content_blocks(self) -> list[str]:
+        if any(in_main for _, in_main, _ in self.blocks):
+            return [text for text, in_main, _ in self.blocks if in_main]
+        if self.articles == 1:
+            return [text for text, _, article in self.blocks if article == 1]
+        return [text for text, _, _ in self.blocks]
+
+
+def _first_number(ordered_list: Tag) -> int:
+    start = ordered_list.get("start")
+    return int(start) if isinstance(start, str) and start.strip().isdigit() else 1

@@ -1,0 +1,87 @@
+"""Read one file in a child process under a wall-clock timeout and a memory cap; JSON comes back.
+
+A hostile PDF, Word or HTML file can make its parser loop or allocate without end. `read_in_child` runs
+`python -m bot.sandbox KIND PATH TITLE MEMORY_MB`, which caps its own address space (RLIMIT_AS) before it
+imports any parser, reads the file with the reader for KIND and prints one JSON object on stdout:
+`{"title", "text", "pages"}` or `{"error"}`. The parent kills it at the timeout, so the worst case is a
+one-line reason and the app carries on. Nothing is pickled. The readers live in `readers_*`; this module
+only runs them at arm's length.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.errors import DocumentError
+
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # so the child imports this very `bot`
+_WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page"}
+_OUT_OF_MEMORY = "out of memory"
+
+
+def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
+                  memory_mb: int) -> tuple[str, str, tuple[int, ...]]:
+    """(title, text, page starts) read by the `kind` reader in a bounded child; `DocumentError` says why not."""
+    what = _WHAT[kind]
+    command = [sys.executable, "-m", "bot.sandbox", kind, str(path.absolute()), fallback_title, str(memory_mb)]
+    try:
+        # stderr is dropped: parsers can print megabytes of repair warnings the user cannot act on.
+        done = subprocess.run(command, cwd=_PACKAGE_PARENT, env=_child_env(), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=seconds, check=False)
+    except subprocess.TimeoutExpired as err:  # run() has already killed the child
+        raise DocumentError(f"reading the {what} took longer than {seconds:g} s (it may be damaged or very "
+                            "large); split it into smaller files or raise BOT_READ_TIMEOUT_S") from err
+    try:
+        result = json.loads(done.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:  # the child died before it could answer
+        raise DocumentError(f"the {what} could not be read (its reader stopped unexpectedly); it may be "
+                            "damaged") from err
+    error = result.get("error")
+    if error == _OUT_OF_MEMORY:
+        raise DocumentError(f"reading the {what} needed more than {memory_mb} MB of memory; split it into "
+                            "smaller files or raise BOT_READ_MEMORY_MB")
+    if error:
+        raise DocumentError(str(error))
+    return str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"])
+
+
+def _child_env() -> dict[str, str]:
+    # The cwd alone would do, but not under PYTHONSAFEPATH; an explicit path finds this `bot` either way.
+    paths = [str(_PACKAGE_PARENT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
+
+
+def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[str, object]:
+    limit = int(memory_mb) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    pages: tuple[int, ...] = ()
+    try:  # parsers are imported only now, under the cap, and only the one this file needs
+        if kind == "pdf":
+            from bot.readers_pdf import extract_pdf
+
+            title, text, pages = extract_pdf(Path(path), fallback_title)
+        elif kind == "docx":
+            from bot.readers_docx import read_docx
+
+            title, text = read_docx(Path(path), fallback_title)
+        else:
+            from bot.readers_html import read_html
+
+            title, text = read_html(Path(path).read_bytes(), fallback_title)
+    except DocumentError as err:
+        return {"error": str(err)}
+    except MemoryError:
+        return {"error": _OUT_OF_MEMORY}
+    return {"title": title, "text": text, "pages": list(pages)}
+
+
+if __name__ == "__main__":
+    answer = _child(*sys.argv[1:5])
+    # A lone surrogate from a broken font map would make UTF-8 fail; "replace" keeps one character for one,
+    # so page offsets stay right.
+    sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False).encode("utf-8", "replace"))
