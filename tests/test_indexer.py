@@ -21,14 +21,14 @@ def test_first_start_builds_and_second_start_loads(settings, fake) -> None:
     assert first.embedded == first.sentences == 32
     _, second = open_bot(settings, fake)
     assert (second.action, second.embedded) == ("loaded", 0)
-    assert str(second).startswith("Loaded the index: 1 documents, 21 passages")
+    assert str(second).startswith("The index is up to date: 1 documents, 21 passages")
 
 
 def test_a_new_document_embeds_only_itself(settings, fake) -> None:
     open_bot(settings, fake)
     (settings.docs_dir / "new.txt").write_text("Fresh notes.\n\nThe harvest came early this year.", "utf-8")
     _, report = open_bot(settings, fake)
-    assert report.reason == "documents 1 added"
+    assert report.reason == "files: 1 added"
     assert report.embedded == 2 and report.sentences == 34
 
 
@@ -39,7 +39,7 @@ def test_an_edit_and_a_removal_are_both_reported(settings, fake) -> None:
     (settings.docs_dir / "b.txt").write_text("Bee notes.\n\nBees dance to share where flowers are.", "utf-8")
     (settings.docs_dir / "c.txt").unlink()
     _, report = open_bot(settings, fake)
-    assert report.reason == "documents 1 changed, 1 removed"
+    assert report.reason == "files: 1 changed, 1 removed"
     assert report.embedded == 2
 
 
@@ -48,7 +48,7 @@ def test_a_rename_embeds_nothing(settings, fake) -> None:
     seed = next(settings.docs_dir.iterdir())
     shutil.move(seed, settings.docs_dir / "renamed.txt")
     bot, report = open_bot(settings, fake)
-    assert report.reason == "documents 1 added, 1 removed"
+    assert report.reason == "files: 1 renamed"
     assert report.embedded == 0
     assert list(bot.store.documents) == ["renamed.txt"]
 
