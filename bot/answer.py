@@ -4,7 +4,8 @@ honest "not in the documents".
 Every sentence of the best passages is re-scored (its cosine to the question, how much of the question's
 weighted vocabulary it contains, and its passage's rank score); the best one or two become the answer and
 each cites the passage it comes from. A sentence that points at one of the document's own references
-(`…countries[2].`) also cites that reference entry. Whether to answer at all is decided by `abstention`.
+(`…countries[2].`) or names its authors also cites that reference entry. Whether to answer at all is
+decided by `abstention`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from bot.types import Citation, Hit
 
 NOT_FOUND = "I could not find this in the documents."
 _FOOTNOTE = re.compile(r"\[(\d{1,4})\]")
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalised word, as in an author list
 _LEADING_MARKER = re.compile(r"^\[\d{1,4}\]\s+|^[-*•▪‣◦]\s+")
 
 # Weights of the sentence score; chosen with `python -m bot eval` on SQuAD2 (see README).
-W_COVERAGE = 0.35
+W_COVERAGE = 0.5
 W_PASSAGE = 0.25
 SECOND_WITHIN = 0.9  # a second sentence joins the answer when it scores within this share of the first
 RESCORE_PASSAGES = 5
@@ -108,12 +110,16 @@ def _display(text: str) -> str:
 
 
 def _referenced_entries(store: Store, hit: Hit, sentence: str) -> list[Hit]:
-    """Reference entries of the same document that `sentence` points at with `[k]`."""
-    if hit.chunk.kind == "reference":
+    """Reference entries of the same document that `sentence` cites: by number (`…countries[2].`), or by
+    naming at least two of the entry's authors ("CNN's Kit Maher, Sophia Saifi … contributed")."""
+    entries = store.references.get(hit.chunk.doc_id, {})
+    if hit.chunk.kind == "reference" or not entries:
         return []
-    found = []
-    for k in dict.fromkeys(int(k) for k in _FOOTNOTE.findall(sentence)):
-        chunk_id = store.references.get((hit.chunk.doc_id, k))
-        if chunk_id is not None:
-            found.append(Hit(chunk_id, store.chunks[chunk_id], hit.score, 0.0, 0.0, 0))
-    return found
+    wanted = [int(k) for k in _FOOTNOTE.findall(sentence)]
+    words = set(_NAME.findall(sentence))
+    for k, chunk_id in entries.items():
+        authors = re.split(r"[\"“]", store.chunks[chunk_id].text, maxsplit=1)[0]
+        if len(words & set(_NAME.findall(authors))) >= 2:
+            wanted.append(k)
+    return [Hit(entries[k], store.chunks[entries[k]], hit.score, 0.0, 0.0, 0)
+            for k in dict.fromkeys(wanted) if k in entries]

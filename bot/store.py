@@ -54,13 +54,15 @@ class Store:
         firsts = np.searchsorted(self.sentences[:, 0], np.arange(len(self.chunks) + 1)) if len(
             self.sentences) else np.zeros(len(self.chunks) + 1, dtype=np.int64)
         self.chunk_rows = firsts
-        # (doc_id, k) → the passage of reference entry "[k] …", so "[k]" in a sentence can be followed.
         self.doc_chunks: dict[str, list[int]] = {}
         for i, c in enumerate(self.chunks):
             self.doc_chunks.setdefault(c.doc_id, []).append(i)
         self.title_index = title_index(self.documents.values())
-        self.references = {(c.doc_id, int(c.text[1:c.text.index("]")])): i for i, c in enumerate(self.chunks)
-                           if c.kind == "reference"}
+        # doc_id → {k: passage of its reference entry "[k] …"}, so a sentence's "[k]" can be followed.
+        self.references: dict[str, dict[int, int]] = {}
+        for i, c in enumerate(self.chunks):
+            if c.kind == "reference":
+                self.references.setdefault(c.doc_id, {})[int(c.text[1:c.text.index("]")])] = i
 
     @property
     def size(self) -> int:
