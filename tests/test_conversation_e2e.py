@@ -32,4 +32,4 @@ def test_the_vance_follow_up(seed_bot) -> None:
 def test_resolving_beats_the_last_message_alone(seed_bot) -> None:
     resolved = sum(correct(seed_bot, q, q.turns[:-1]) for q in OURS)
     alone = sum(correct(seed_bot, q, ()) for q in OURS)
-    assert resolved >= alone + 4, (resolved, alone)  # measured 15/22 against 10/22 (NOTES-chat.md)
+    assert resolved >= alone + 3, (resolved, alone)  # measured 15/22 against 11/22 (NOTES-chat.md)
