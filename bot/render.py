@@ -76,8 +76,8 @@ def why_html(answer: Answer, min_confidence: float) -> str:
             f'threshold {min_confidence:.2f} under which the bot says it could not find it.</p>'
             f'<p>Searched for: <q>{esc(answer.query)}</q></p>'
             f'<div class="cb-table"><table class="cb-timings"><caption>Stage timings</caption>{timings}</table></div>'
-            '<div class="cb-table"><table class="cb-candidates"><caption>Candidate passages (fused score = '
-            'dense + BM25)</caption><thead><tr><th>#</th><th>passage</th><th>score</th><th>dense</th>'
+            '<div class="cb-table"><table class="cb-candidates"><caption>Candidate passages: fused score, best '
+            'sentence cosine (dense), BM25</caption><thead><tr><th>#</th><th>passage</th><th>score</th><th>dense</th>'
             f'<th>BM25</th></tr></thead><tbody>{rows}</tbody></table></div></details>')
 
 
