@@ -1,28 +1,37 @@
 """The bot as one object: settings, the embedder and the index in; `Answer`s out.
 
 `Citebot.open` loads or (re)builds the index for the documents folder; `Citebot.ask` runs
-question → normalise → embed → rank → re-score sentences → abstain or compose, timing each stage.
-Both faces (CLI and UI) and the evaluator talk to this class only; it holds no presentation.
+question → normalise → resolve follow-ups → embed → rank → re-score sentences → abstain or compose, timing
+each stage. An earlier turn given as plain text (the evaluator, the `/chat` API) has its evidence recalled by
+answering it again, from a small cache, so every face resolves follow-ups alike. Both faces (CLI and UI) and
+the evaluator talk to this class only; it holds no presentation.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.abstention import confidence
 from bot.answer import NOT_FOUND, Scored, compose, score_sentences
 from bot.config import Settings
-from bot.conversation import retrieval_query
+from bot.conversation import Turn, resolve, turn_of
 from bot.documents import Skipped
 from bot.embedding import Embedder, make_embedder
+from bot.errors import QuestionError
 from bot.indexer import BuildReport, StageProgress, ensure_index
 from bot.question import normalize_question
 from bot.retrieval import Ranking, rank
 from bot.store import Store
 from bot.sync import SyncPlan, sync_folder
 from bot.types import Answer, Document
+
+History = Sequence[Turn | str]  # earlier turns, oldest first; plain text when their answers are not at hand
+MAX_TURNS = 6  # earlier turns considered; a follow-up reaches back at most `conversation.MAX_CHAIN` of them
+RECALL_CACHE = 512
 
 
 class Citebot:
@@ -32,6 +41,8 @@ class Citebot:
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed
+        self._recalled: OrderedDict[tuple[str, tuple[Turn, ...], str], Turn] = OrderedDict()
+        self._lock = threading.Lock()
 
     def open(self, progress: StageProgress | None = None, documents: Sequence[Document] | None = None,
              force: bool = False) -> BuildReport:
@@ -40,12 +51,33 @@ class Citebot:
         A folder sync reads only new and changed files; `skipped` and `plan` say what it found."""
         if documents is not None:
             self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
-            return report
-        result = sync_folder(self.settings, self.embedder, progress, force)
-        self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
-        return result.report
+        else:
+            result = sync_folder(self.settings, self.embedder, progress, force)
+            self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
+            report = result.report
+        with self._lock:
+            self._recalled.clear()  # recalled answers came from the previous index
+        return report
 
-    def evidence(self, question: object, history: Sequence[str] = (), mode: str = "hybrid",
+    def turns(self, history: History, mode: str = "hybrid") -> tuple[Turn, ...]:
+        """The last `MAX_TURNS` of `history` as `Turn`s; a plain-text turn is answered again (cached) for its
+        evidence. An earlier message that is not a question (empty, too long) carries no context."""
+        turns: list[Turn] = []
+        for item in list(history)[-MAX_TURNS:]:
+            if isinstance(item, Turn):
+                turns.append(item)
+                continue
+            try:
+                text = normalize_question(item, self.settings.max_question_chars)
+            except QuestionError:
+                continue
+            key = (text, tuple(turns), mode)
+            with self._lock:
+                known = self._recalled.get(key)
+            turns.append(known or turn_of(self.ask(text, turns, mode)))  # `ask` caches it
+        return tuple(turns)
+
+    def evidence(self, question: object, history: History = (), mode: str = "hybrid",
                  clock: _Clock | None = None) -> Evidence:
         """Everything an answer is decided from: the query used, ranked passages, re-scored sentences."""
         if self.store is None:
@@ -54,19 +86,23 @@ class Citebot:
         assert store is not None
         clock = clock or _Clock()
         text = normalize_question(question, self.settings.max_question_chars)
-        query = retrieval_query(text, history, self.settings.max_question_chars)
+        turns = self.turns(history, mode)
+        if history:
+            clock.lap("context")  # recalling earlier turns' evidence, when they came as plain text
+        resolved = resolve(text, turns, self.settings.max_question_chars)
+        query = resolved.query
         vector = self.embedder.encode([query])[0]
         clock.lap("embed")
         ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
         clock.lap("retrieve")
-        scored = score_sentences(store, query, ranking)
+        scored = score_sentences(store, resolved.focus, ranking)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = (best.dense, best.coverage, best.hit.dense) if best else None
-        return Evidence(store, text, query, ranking, scored, features)
+        return Evidence(store, text, query, ranking, scored, features, turns)
 
-    def ask(self, question: object, history: Sequence[str] = (), mode: str = "hybrid") -> Answer:
-        """Answer `question`; `history` holds the user's earlier messages in this conversation, oldest first."""
+    def ask(self, question: object, history: History = (), mode: str = "hybrid") -> Answer:
+        """Answer `question`; `history` holds the earlier turns of this conversation, oldest first."""
         clock = _Clock()
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
@@ -76,9 +112,18 @@ class Citebot:
         else:
             answer_text, citations = compose(ev.store, scored, self.settings.answer_sentences)
         clock.lap("compose")
-        return Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
-                      citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
-                      timings_ms=clock.laps)
+        answer = Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
+                        citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
+                        timings_ms=clock.laps)
+        self._remember((text, ev.turns, mode), turn_of(answer))
+        return answer
+
+    def _remember(self, key: tuple[str, tuple[Turn, ...], str], turn: Turn) -> None:
+        with self._lock:
+            self._recalled[key] = turn
+            self._recalled.move_to_end(key)
+            while len(self._recalled) > RECALL_CACHE:
+                self._recalled.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -89,6 +134,7 @@ class Evidence:
     ranking: Ranking
     scored: list[Scored]
     features: tuple[float, float, float] | None  # the abstention model's inputs (see `abstention`)
+    turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
 
 
 class _Clock:

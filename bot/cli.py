@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.assistant import Citebot
 from bot.config import load_settings
+from bot.conversation import Turn, turn_of
 from bot.embedding import make_embedder
 from bot.errors import BotError
 from bot.progress import StageBars
@@ -114,7 +115,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 def _cmd_chat(args: argparse.Namespace) -> int:
     bot = _open(args)
-    history: list[str] = []
+    history: list[Turn] = []  # earlier answers' evidence lets "he", "it" and "Why?" be resolved
     interactive = sys.stdin.isatty()
     if interactive:
         print("Ask about your documents; an empty line or Ctrl-D ends the chat.", file=sys.stderr)
@@ -122,8 +123,9 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         if interactive and not line.strip():
             break
         try:
-            _emit(bot.ask(line, history), args.json)
-            history.append(line)
+            answer = bot.ask(line, history)
+            _emit(answer, args.json)
+            history.append(turn_of(answer))
         except BotError as err:
             _emit_error(line, str(err), args.json)
     return 0
@@ -167,6 +169,8 @@ def _emit(answer: Answer, as_json: bool) -> int:
     for c in answer.citations:
         print(f"  [{c.n}] {c.title} — {c.chunk.location}, characters {c.chunk.start}–{c.chunk.end} "
               f"(score {c.score:.2f}): “{_short(c.sentence)}”")
+    if answer.query != answer.question:
+        print(f"  searched for: {answer.query}")
     print(f"  confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms\n", flush=True)
     return 0
 

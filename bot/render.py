@@ -1,8 +1,12 @@
-"""`Answer` → the Markdown the chat shows: the answer with [n] markers, then each cited passage with its
-title, location, character offsets and score, the supporting sentence in bold.
+"""`Answer` → the HTML of one chat bubble: the answer with clickable [n] markers, the cited passages with the
+supporting sentence highlighted, the query actually searched, and a collapsed "Why this answer" (confidence,
+stage timings, every candidate passage with its scores).
 
-Every piece of document or user text is escaped here (HTML and Markdown), so a document can never
-inject markup, script or a remote image into the page. Pure string work; gradio is not imported.
+Every piece of document or user text goes through `html.escape` here, so a document can never inject
+markup, script or a remote image; the chat shows this HTML with Markdown rendering off, so nothing is
+re-read as Markdown or LaTeX either. [n] and "View in document" carry a reference (see `docview`) in a
+class name, the one attribute besides `id` that the Chatbot's sanitizer keeps. Pure string work; gradio is
+not imported, and the whole-document view is `docview`'s job.
 """
 
 from __future__ import annotations
@@ -10,49 +14,110 @@ from __future__ import annotations
 import html
 import re
 
+from bot.docview import reference
 from bot.types import Answer, Citation, Hit
 
+PENDING = '<p class="cb-pending">Searching the documents…</p>'
+STAGES = ("context", "embed", "retrieve", "rescore", "compose", "total")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKER = re.compile(r" ?\[(\d+)\]")
+
+
+def esc(text: str) -> str:
+    """Text that HTML shows literally, attribute quotes included."""
+    return html.escape(text, quote=True)
 
 
 def escape(text: str) -> str:
-    """Text that Markdown and HTML will both show literally."""
+    """Text that Markdown and HTML will both show literally (for gr.Markdown, e.g. the page description)."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=True))
 
 
-def answer_markdown(answer: Answer) -> str:
+def question_html(text: str) -> str:
+    return f'<p class="cb-question">{esc(text)}</p>'
+
+
+def error_html(message: str) -> str:
+    return f'<p class="cb-error" role="alert">⚠️ {esc(message)}</p>'
+
+
+def answer_html(answer: Answer, min_confidence: float = 0.5, details: bool = True) -> str:
+    """The bubble for `answer`; `details=False` gives the answer alone (streamed first, sources follow)."""
+    parts = ['<div class="cb-answer">']
     if answer.abstained:
-        parts = [f"**{escape(answer.text)}**"]
-        if answer.retrieved:
-            parts.append(f"Closest passages — *not an answer* (confidence {answer.confidence:.2f}):")
-            parts += [_closest(h) for h in answer.retrieved[:3]]
-        return "\n\n".join(parts)
-    body = _ANSWER_MARKER.sub(lambda m: f"**[{m.group(1)}]**", escape(answer.text))
-    parts = [body, f"*Sources* · confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms"]
-    parts += [_citation(c) for c in answer.citations]
+        parts.append(f'<p class="cb-text cb-abstained">{esc(answer.text)}</p>')
+    else:
+        parts.append(f'<p class="cb-text">{_with_markers(answer)}</p>')
     if answer.query != answer.question:
-        parts.append(f"*Searched for:* {escape(answer.query)}")
-    return "\n\n".join(parts)
+        parts.append(f'<p class="cb-query">Searched for: <q>{esc(answer.query)}</q></p>')
+    if details:
+        if answer.abstained and answer.retrieved:
+            parts.append('<p class="cb-note">Closest passages — <em>not an answer</em>:</p><ul class="cb-closest">')
+            parts += [f"<li>{_hit_label(h)}: {esc(_short(h.chunk.text))} {_view(h)}</li>" for h in answer.retrieved[:3]]
+            parts.append("</ul>")
+        if answer.citations:
+            parts.append('<div class="cb-sources">')
+            parts += [_source(c) for c in answer.citations]
+            parts.append("</div>")
+        parts.append(why_html(answer, min_confidence))
+    parts.append("</div>")
+    return "".join(parts)
 
 
-# After escaping, the answer's own markers look like \[3\]; documents' brackets were removed by `answer`.
-_ANSWER_MARKER = re.compile(r"\\\[(\d+)\\\]")
+def why_html(answer: Answer, min_confidence: float) -> str:
+    """Why this answer: the abstention confidence against its threshold, stage timings, the candidates."""
+    verdict = "below" if answer.confidence < min_confidence else "at or above"
+    rows = "".join(f"<tr><td>{h.rank}</td><td>{_hit_label(h)} {_view(h)}</td><td>{h.score:.3f}</td>"
+                   f"<td>{h.dense:.3f}</td><td>{h.lexical:.2f}</td></tr>" for h in answer.retrieved)
+    timings = "".join(f"<tr><th>{stage}</th><td>{answer.timings_ms[stage]:.1f} ms</td></tr>"
+                      for stage in STAGES if stage in answer.timings_ms)
+    return ('<details class="cb-why"><summary>Why this answer</summary>'
+            f'<p>Confidence that the documents answer this: <b>{answer.confidence:.2f}</b>, {verdict} the '
+            f'threshold {min_confidence:.2f} under which the bot says it could not find it.</p>'
+            f'<p>Searched for: <q>{esc(answer.query)}</q></p>'
+            f'<div class="cb-table"><table class="cb-timings"><caption>Stage timings</caption>{timings}</table></div>'
+            '<div class="cb-table"><table class="cb-candidates"><caption>Candidate passages: fused score, best '
+            'sentence cosine (dense), BM25</caption><thead><tr><th>#</th><th>passage</th><th>score</th><th>dense</th>'
+            f'<th>BM25</th></tr></thead><tbody>{rows}</tbody></table></div></details>')
 
 
-def _citation(c: Citation) -> str:
+def _with_markers(answer: Answer) -> str:
+    """The answer text escaped, each `[n]` turned into a button that opens citation n."""
+    by_n = {c.n: c for c in answer.citations}
+    out, last = [], 0
+    for match in _MARKER.finditer(answer.text):
+        out.append(esc(answer.text[last:match.start()]))
+        c = by_n.get(int(match.group(1)))
+        if c is None:
+            out.append(esc(match.group(0)))
+        else:
+            out.append(f' <button type="button" class="cb-cite cb-ref-{reference(c)}" title="{esc(_short(c.sentence))}"'
+                       f'>[{c.n}]</button>')
+        last = match.end()
+    out.append(esc(answer.text[last:]))
+    return "".join(out)
+
+
+def _source(c: Citation) -> str:
+    offset = c.chunk.start
     passage = c.chunk.text
-    before = passage[: c.sentence_start - c.chunk.start]
-    sentence = passage[c.sentence_start - c.chunk.start: c.sentence_end - c.chunk.start]
-    after = passage[c.sentence_end - c.chunk.start:]
-    header = (f"**[{c.n}]** *{escape(c.title)}* — {escape(c.chunk.location)} · characters "
-              f"{c.chunk.start}–{c.chunk.end} · score {c.score:.2f}")
-    quote = " ".join(p for p in (escape(before), f"**{escape(sentence)}**", escape(after)) if p)
-    return f"{header}\n> {quote}"
+    before = passage[: c.sentence_start - offset]
+    sentence = passage[c.sentence_start - offset: c.sentence_end - offset]
+    after = passage[c.sentence_end - offset:]
+    return (f'<details class="cb-source cb-n-{c.n}"><summary><span class="cb-n">[{c.n}]</span> '
+            f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.chunk.location)}</summary>'
+            f'<blockquote class="cb-passage">{esc(before)}<mark>{esc(sentence)}</mark>{esc(after)}</blockquote>'
+            f'<p class="cb-meta">{esc(c.source or c.doc_id)} · characters {c.chunk.start}–{c.chunk.end} · score '
+            f'{c.score:.2f} <button type="button" class="cb-view cb-ref-{reference(c)}">View in document</button>'
+            "</p></details>")
 
 
-def _closest(h: Hit) -> str:
-    return (f"- *{escape(h.chunk.doc_id)}*, {escape(h.chunk.location)} (score {h.score:.2f}): "
-            f"{escape(_short(h.chunk.text))}")
+def _hit_label(h: Hit) -> str:
+    return f'<span class="cb-title">{esc(h.chunk.doc_id)}</span> · {esc(h.chunk.location)}'
+
+
+def _view(h: Hit) -> str:
+    return f'<button type="button" class="cb-view cb-ref-{reference(h)}">view</button>'
 
 
 def _short(text: str, limit: int = 220) -> str:

@@ -1,37 +1,50 @@
-"""The web UI: a Gradio chat over the library, with cited passages under every answer.
+"""The web UI: a Gradio chat over the library with a citation view beside it, and the `/chat` API.
 
-The only module that imports gradio. `build_demo` wires a `Citebot` into a `gr.ChatInterface` whose chat
-function is also the `/chat` API (reachable with gradio_client); `serve` launches it with server-side
-rendering off, a file-size cap and errors hidden from the browser. Rendering is `render`'s job.
+The only module that imports gradio. `build_demo` lays out the page (description, chat, example questions,
+clear button, document panel) and wires a `Citebot` into it: answers stream in (the answer first, then
+its sources and "Why this answer"), follow-ups are resolved from the conversation kept per browser
+session, and clicking [n] or "View in document" opens the whole document in the panel, scrolled to the
+passage (bot/static/viewer.js asks `open_reference` for it). `chat` is the `/chat` API, which takes the
+earlier messages as an optional `history`. `serve` launches with server-side rendering off and errors
+hidden from the browser. HTML is built by `render` and `docview`; styles live in bot/static/citebot.css.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from bot.assistant import Citebot
 from bot.config import Settings
+from bot.conversation import Turn, turn_of
+from bot.docview import EMPTY, document_html
 from bot.errors import BotError
 from bot.progress import StageBars
-from bot.render import answer_markdown, escape
+from bot.render import PENDING, answer_html, error_html, escape, question_html
+from bot.schema import answer_dict, error_dict
 
+STATIC = Path(__file__).parent / "static"
 EXAMPLES = [
     "What prompted Vance to call the Indian prime minister?",
+    "Who did Vance call?",
     "Which outlet reported that India downplayed US involvement?",
-    "What did the US believe about communication between the two countries?",
     "What is the capital of France?",
 ]
+Message = dict[str, Any]
 
 
-def user_messages(history: list[dict[str, Any]] | None) -> list[str]:
-    """The user's earlier messages, oldest first, from a Gradio messages history."""
+def user_messages(history: list[Any] | None) -> list[str]:
+    """The user's earlier messages, oldest first, from plain strings or Gradio role/content dicts."""
     out = []
     for message in history or []:
-        if isinstance(message, dict) and message.get("role") == "user":
+        if isinstance(message, str):
+            out.append(message)
+        elif isinstance(message, dict) and message.get("role") == "user":
             content = message.get("content")
             if isinstance(content, str):
                 out.append(content)
@@ -41,12 +54,37 @@ def user_messages(history: list[dict[str, Any]] | None) -> list[str]:
 
 
 def make_chat(bot: Citebot) -> Any:
-    def chat(message: str, history: list[dict[str, Any]] | None = None) -> str:
+    """The `/chat` API: one answer as `schema.answer_dict`, or `{"question", "error"}` for a user error."""
+    def chat(message: str, history: list[str | dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Answer `message`. `history` (optional) holds the earlier user messages of the conversation, oldest
+        first, as strings or {"role", "content"} dicts, so follow-ups such as "When had he met him?" work."""
         try:
-            return answer_markdown(bot.ask(message, user_messages(history)))
+            return answer_dict(bot.ask(message, user_messages(history if isinstance(history, list) else None)))
         except BotError as err:
-            return f"⚠️ {escape(str(err))}"
+            return error_dict(message, str(err))
     return chat
+
+
+def make_respond(bot: Citebot) -> Any:
+    """The UI's chat step: streams the bubble (pending → answer → answer with sources) and keeps the turns."""
+    def respond(message: str, chat: list[Message] | None, turns: list[Turn] | None,
+                ) -> Iterator[tuple[str, list[Message], list[Turn]]]:
+        chat, turns = list(chat or []), list(turns or [])
+        text = message if isinstance(message, str) else ""
+        chat.append({"role": "user", "content": question_html(text)})
+
+        def bubble(content: str) -> list[Message]:
+            return [*chat, {"role": "assistant", "content": content}]
+
+        yield "", bubble(PENDING), turns
+        try:
+            answer = bot.ask(text, turns)
+        except BotError as err:
+            yield "", bubble(error_html(str(err))), turns
+            return
+        yield "", bubble(answer_html(answer, bot.settings.min_confidence, details=False)), turns
+        yield "", bubble(answer_html(answer, bot.settings.min_confidence)), [*turns, turn_of(answer)]
+    return respond
 
 
 def describe(bot: Citebot) -> str:
@@ -54,21 +92,59 @@ def describe(bot: Citebot) -> str:
     assert store is not None
     names = ", ".join(escape(d.title) for d in list(store.documents.values())[:3])
     more = f" and {len(store.documents) - 3} more" if len(store.documents) > 3 else ""
-    return (f"Ask about the indexed documents; every answer cites the passages it came from, and the bot says "
-            f"so when the documents do not answer. Indexed: **{len(store.documents)} documents** ({names}{more}), "
-            f"{len(store.chunks)} passages · model `{escape(store.manifest.get('model', '?'))}`.")
+    return (f"Ask about the indexed documents; every answer is made of their own sentences and cites the passages "
+            f"it came from — click **\\[n\\]** to see one in its document — and the bot says so when the documents "
+            f"do not answer. Follow-up questions (\"When had he met him before?\") use the conversation. Indexed: "
+            f"**{len(store.documents)} documents** ({names}{more}), {len(store.chunks)} passages · model "
+            f"{escape(store.manifest.get('model', '?'))}.")
 
 
 def build_demo(bot: Citebot) -> gr.Blocks:
+    if bot.store is None:
+        bot.open()
+
+    def open_reference(reference: str) -> str:
+        return document_html(bot.store, reference)
+
     with gr.Blocks(title="Citebot") as demo:
         gr.Markdown("# Citebot")
-        gr.Markdown(describe(bot))
-        gr.ChatInterface(
-            make_chat(bot),
-            chatbot=gr.Chatbot(height=560, sanitize_html=True, allow_tags=False, buttons=["copy"]),
-            examples=EXAMPLES, api_name="chat", cache_examples=False, autofocus=True,
-        )
+        gr.Markdown(describe(bot), elem_id="cb-description")
+        turns = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chatbot = gr.Chatbot(
+                    elem_id="cb-chat", height="62vh", min_height=320, label="Conversation",
+                    sanitize_html=True, render_markdown=False, allow_tags=False, latex_delimiters=[],
+                    examples=[{"text": q} for q in EXAMPLES], buttons=[],
+                    placeholder="Ask a question about the documents, or pick an example.")
+                box = gr.Textbox(elem_id="cb-question", placeholder="Ask about the documents…", show_label=False,
+                                 submit_btn="Ask", autofocus=True, max_length=bot.settings.max_question_chars)
+                clear = gr.Button("Clear conversation", elem_id="cb-clear", size="sm", variant="secondary")
+            with gr.Column(scale=2, min_width=300):
+                viewer = gr.HTML(EMPTY, elem_id="cb-viewer", label="Document", js_on_load=_static("viewer.js"),
+                                 server_functions=[open_reference])
+        respond = make_respond(bot)
+        box.submit(respond, [box, chatbot, turns], [box, chatbot, turns], api_visibility="private")
+        chatbot.example_select(_example_text, None, box, api_visibility="private").then(
+            respond, [box, chatbot, turns], [box, chatbot, turns], api_visibility="private")
+        for event in (clear.click, chatbot.clear):
+            event(lambda: ([], [], EMPTY, ""), None, [chatbot, turns, viewer, box], api_visibility="private")
+        gr.api(make_chat(bot), api_name="chat")
     return demo
+
+
+def _example_text(event: gr.SelectData) -> str:
+    value = event.value
+    return value.get("text", "") if isinstance(value, dict) else str(value or "")
+
+
+def launch_options() -> dict[str, Any]:
+    """The page's stylesheet; passed to `launch` (Gradio 6 takes css there, not in `Blocks`)."""
+    return {"css_paths": [STATIC / "citebot.css"]}
+
+
+def _static(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
 
 
 def serve(settings: Settings) -> None:
@@ -82,5 +158,5 @@ def serve(settings: Settings) -> None:
     demo.queue(default_concurrency_limit=4, max_size=64).launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", settings.host), server_port=settings.port,
         ssr_mode=False, show_error=False, max_file_size=f"{settings.max_upload_mb}mb", auth=auth,
-        footer_links=["api"],
+        footer_links=["api"], **launch_options(),
     )

@@ -60,3 +60,45 @@ def seed_bot(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEm
     bot = Citebot(Settings(index_dir=index_dir), embedder=real_embedder)
     bot.open()
     return bot
+
+
+# A document that tries every way into the page: script, event handlers, remote images (HTML and Markdown),
+# javascript: links, and Gradio's template syntax. The browser tests check that it shows as text.
+HOSTILE_TEXT = """Zebra field notes
+
+The zebra payload <script>window.__pwned = 1; alert(1)</script> sits in this sentence about striped zebras.
+
+Striped zebras graze near <img src=x onerror="window.__pwned = 2; alert(2)"> and <img src="http://evil.example/zebra.png">.
+
+Markdown zebras ![zebra](http://evil.example/md-zebra.png) and [a zebra link](javascript:window.__pwned=3) \
+and ${window.__pwned = 4} and {{constructor.constructor('window.__pwned = 5')()}} here.
+"""
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The real web app (`python -m bot serve`, fake embedder) over the seed article and a hostile document."""
+    from tests.serving import running_app
+
+    root = tmp_path_factory.mktemp("app")
+    docs = root / "docs"
+    docs.mkdir()
+    shutil.copy(SEED_FILE, docs / SEED_FILE.name)
+    (docs / "zebra.md").write_text(HOSTILE_TEXT, encoding="utf-8")
+    with running_app(docs, root / "index") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> object:
+    from tests.serving import CHROMIUM, launch_chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the "
+                    "browser tests; .ci/run does")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
