@@ -25,8 +25,10 @@ from bot.conversation import Turn, turn_of
 from bot.docview import EMPTY, document_html
 from bot.errors import BotError
 from bot.progress import StageBars
+from bot.readers import SUPPORTED
 from bot.render import PENDING, answer_html, error_html, escape, question_html
 from bot.schema import answer_dict, error_dict
+from bot.uploads import PrivateLibrary, Upload, receive_uploads, session_bot
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLES = [
@@ -66,9 +68,10 @@ def make_chat(bot: Citebot) -> Any:
 
 
 def make_respond(bot: Citebot) -> Any:
-    """The UI's chat step: streams the bubble (pending → answer → answer with sources) and keeps the turns."""
+    """The UI's chat step: streams the bubble (pending → answer → answer with sources) and keeps the turns.
+    In shared use a session that uploaded files is answered from its own private library."""
     def respond(message: str, chat: list[Message] | None, turns: list[Turn] | None,
-                ) -> Iterator[tuple[str, list[Message], list[Turn]]]:
+                private: PrivateLibrary | None = None) -> Iterator[tuple[str, list[Message], list[Turn]]]:
         chat, turns = list(chat or []), list(turns or [])
         text = message if isinstance(message, str) else ""
         chat.append({"role": "user", "content": question_html(text)})
@@ -78,13 +81,32 @@ def make_respond(bot: Citebot) -> Any:
 
         yield "", bubble(PENDING), turns
         try:
-            answer = bot.ask(text, turns)
+            answer = session_bot(bot, private).ask(text, turns)
         except BotError as err:
             yield "", bubble(error_html(str(err))), turns
             return
         yield "", bubble(answer_html(answer, bot.settings.min_confidence, details=False)), turns
         yield "", bubble(answer_html(answer, bot.settings.min_confidence)), [*turns, turn_of(answer)]
     return respond
+
+
+def make_upload(bot: Citebot) -> Any:
+    """The UI's upload step: one status line per file, and (shared use) the session's private library."""
+    def upload(paths: list[str] | None, private: PrivateLibrary | None,
+               progress: gr.Progress = gr.Progress()) -> tuple[str, PrivateLibrary | None, str, None]:  # noqa: B008
+        def report(stage: str, done: int, total: int, item: str = "") -> None:
+            progress((done, total), desc=f"{stage} {item}".strip())
+
+        files = [Upload(Path(p), Path(p).name) for p in paths or []]
+        try:
+            statuses, private = receive_uploads(bot, files, private, progress=report)
+        except BotError as err:
+            return error_html(str(err)), private, describe(bot), None
+        lines = "\n".join(f"- {'✅' if s.ok else '⚠️'} {escape(str(s))}" for s in statuses)
+        where = ("kept for this browser session only" if bot.settings.shared
+                 else "saved into the documents folder")
+        return f"{lines}\n\n*Uploads are {where}.*", private, describe(bot), None
+    return upload
 
 
 def describe(bot: Citebot) -> str:
@@ -108,8 +130,9 @@ def build_demo(bot: Citebot) -> gr.Blocks:
 
     with gr.Blocks(title="Citebot") as demo:
         gr.Markdown("# Citebot")
-        gr.Markdown(describe(bot), elem_id="cb-description")
+        description = gr.Markdown(describe(bot), elem_id="cb-description")
         turns = gr.State([])
+        private = gr.State(None)  # shared use: this session's uploads and their in-memory index
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 chatbot = gr.Chatbot(
@@ -120,13 +143,20 @@ def build_demo(bot: Citebot) -> gr.Blocks:
                 box = gr.Textbox(elem_id="cb-question", placeholder="Ask about the documents…", show_label=False,
                                  submit_btn="Ask", autofocus=True, max_length=bot.settings.max_question_chars)
                 clear = gr.Button("Clear conversation", elem_id="cb-clear", size="sm", variant="secondary")
+                with gr.Accordion("Add documents", open=False, elem_id="cb-upload"):
+                    files = gr.File(file_count="multiple", type="filepath", label=(
+                        f"{', '.join(sorted(SUPPORTED))} · up to {bot.settings.max_upload_mb} MB each, "
+                        f"{bot.settings.max_upload_files} at a time"))
+                    upload_status = gr.Markdown()
             with gr.Column(scale=2, min_width=300):
                 viewer = gr.HTML(EMPTY, elem_id="cb-viewer", label="Document", js_on_load=_static("viewer.js"),
                                  server_functions=[open_reference])
         respond = make_respond(bot)
-        box.submit(respond, [box, chatbot, turns], [box, chatbot, turns], api_visibility="private")
+        box.submit(respond, [box, chatbot, turns, private], [box, chatbot, turns], api_visibility="private")
         chatbot.example_select(_example_text, None, box, api_visibility="private").then(
-            respond, [box, chatbot, turns], [box, chatbot, turns], api_visibility="private")
+            respond, [box, chatbot, turns, private], [box, chatbot, turns], api_visibility="private")
+        files.upload(make_upload(bot), [files, private], [upload_status, private, description, files],
+                     api_visibility="private")
         for event in (clear.click, chatbot.clear):
             event(lambda: ([], [], EMPTY, ""), None, [chatbot, turns, viewer, box], api_visibility="private")
         gr.api(make_chat(bot), api_name="chat")
