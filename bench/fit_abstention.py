@@ -1,6 +1,7 @@
 """Fit the abstention model (bot/abstention.json) from labelled questions, and report it on held-out ones.
 
-Positives are answerable questions asked of their own corpus (seed dev set, SQuAD2, HotpotQA); negatives
+Positives are answerable questions asked of their own corpus (the seed dev set plus bench/seed_extra.jsonl,
+SQuAD2, HotpotQA); negatives
 are questions the corpus cannot answer: the seed set's unanswerable questions, everyday out-of-scope
 questions (bench/out_of_scope.txt) and questions from another corpus (SQuAD2/HotpotQA questions asked of
 the seed article, seed questions asked of SQuAD2/HotpotQA). SQuAD2's own unanswerable questions are
@@ -42,13 +43,13 @@ def main() -> None:
     seed = corpus_bot(settings, None)
     squad = corpus_bot(settings, EVAL / "squad2" / "corpus.jsonl")
     hotpot = corpus_bot(settings, EVAL / "hotpotqa" / "corpus.jsonl")
-    seed_q = load_questions(EVAL / "seed_dev.jsonl")
+    seed_q = load_questions(EVAL / "seed_dev.jsonl") + load_questions(ROOT / "bench" / "seed_extra.jsonl")
     squad_q = load_questions(EVAL / "squad2" / "questions_dev.jsonl")
     hotpot_q = [q.turns[-1] for q in load_questions(EVAL / "hotpotqa" / "questions.jsonl")[:400]]
     oos = [line.strip() for line in (ROOT / "bench" / "out_of_scope.txt").read_text().splitlines() if line.strip()]
     squad_ans = [q.turns[-1] for q in squad_q if q.answerable][:600]
     squad_adversarial = [q.turns[-1] for q in squad_q if not q.answerable][:300]
-    seed_all = [q.turns[-1] for q in seed_q]
+    seed_all = [q.turns[-1] for q in seed_q][:16]  # the dev set's own questions
 
     groups = [  # (name, bot, questions, 1 = answerable)
         ("seed answerable", seed, [q.turns[-1] for q in seed_q if q.answerable], 1),

@@ -1,7 +1,7 @@
 """Should the bot answer at all? A logistic model over three signals of the best sentence found.
 
-The signals are the best sentence's cosine to the question, the IDF-weighted share of the question's
-terms it contains, and its passage's best cosine. The weights live in `abstention.json`, written by
+The signals are the best sentence's cosine to the question, and the IDF-weighted share of the question's
+terms that the sentence, and its whole passage, contain. The weights live in `abstention.json`, written by
 `bench/fit_abstention.py` from labelled answerable and unanswerable questions (the script records what it
 was fitted on and how well it did); the bot abstains below `Settings.min_confidence`.
 """
@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
-FEATURES = ("sentence_cosine", "coverage", "passage_cosine")
+FEATURES = ("sentence_cosine", "sentence_coverage", "passage_coverage")
 
 
 @cache
@@ -25,8 +25,9 @@ def _weights() -> tuple[tuple[float, ...], float]:
     return tuple(float(w) for w in data["weights"]), float(data["bias"])
 
 
-def confidence(sentence_cosine: float, coverage: float, passage_cosine: float) -> float:
+def confidence(sentence_cosine: float, sentence_coverage: float, passage_coverage: float) -> float:
     """The fitted probability (0..1) that the documents answer the question."""
     weights, bias = _weights()
-    z = bias + sum(w * x for w, x in zip(weights, (sentence_cosine, coverage, passage_cosine), strict=True))
+    signals = (sentence_cosine, sentence_coverage, passage_coverage)
+    z = bias + sum(w * x for w, x in zip(weights, signals, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.abstention import confidence
-from bot.answer import NOT_FOUND, Scored, compose, score_sentences
+from bot.answer import NOT_FOUND, Scored, compose, coverage, score_sentences
 from bot.config import Settings
 from bot.conversation import Turn, resolve, turn_of
 from bot.documents import Skipped
 from bot.embedding import Embedder, make_embedder
 from bot.errors import QuestionError
 from bot.indexer import BuildReport, StageProgress, ensure_index
+from bot.lexical import tokenize
 from bot.question import normalize_question
 from bot.retrieval import Ranking, rank
 from bot.store import Store
@@ -98,7 +99,8 @@ class Citebot:
         scored = score_sentences(store, resolved.focus, ranking)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        features = (best.dense, best.coverage, best.hit.dense) if best else None
+        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text)
+                    ) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
 
     def ask(self, question: object, history: History = (), mode: str = "hybrid") -> Answer:

@@ -183,6 +183,7 @@ def serve(settings: Settings) -> None:
     report = bot.open(progress=bars)
     bars.close()
     print(str(report), file=sys.stderr)
+    bot.embedder.encode(["warm up"])  # load the model now, so the first question is not the slow one
     demo = build_demo(bot)
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
     demo.queue(default_concurrency_limit=4, max_size=64).launch(
