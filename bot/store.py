@@ -40,6 +40,7 @@ HNSW_FROM = 100_000  # exact search below this many sentences, graph search abov
 _FILES = ("index.faiss", "vectors.npy", "sentences.npy", "chunks.jsonl", "documents.jsonl")
 _VERSION = re.compile(r"v\d{8}T\d{6}-[0-9a-f]{6}")  # what `save` names a version folder
 _LOAD_ATTEMPTS = 5  # a reader racing a build retries on the version the build just switched to
+_NEARLY_FULL = 1 << 20  # bytes free below which an errno-less failed write is taken for a full disk
 
 
 @dataclass
@@ -240,8 +241,11 @@ def _read_current(index_dir: Path) -> dict[str, Any]:
 
 
 def _write_error(err: OSError, index_dir: Path) -> BotError | None:
-    """What to tell the user about an OSError met while writing the index; None when it is not theirs to fix."""
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+    """What to tell the user about an OSError met while writing the index; None when it is not theirs to fix.
+
+    Called before the half-written folder is removed, so a full disk still looks full.
+    """
+    if err.errno in (errno.ENOSPC, errno.EDQUOT) or (err.errno is None and _nearly_full(index_dir)):
         return BotError("Not enough disk space to save the index; the previous index is still in use. Free some "
                         f"space on the disk that holds the index folder '{index_dir.name}', then run: "
                         "python -m bot index")
@@ -249,6 +253,15 @@ def _write_error(err: OSError, index_dir: Path) -> BotError | None:
         return BotError(f"The index folder '{index_dir.name}' cannot be written; the previous index is still in "
                         "use. Check its permissions or pass --index DIR.")
     return None
+
+
+def _nearly_full(index_dir: Path) -> bool:
+    # numpy writes arrays with `tofile`, which reports a full disk as "N requested and M written" with no
+    # errno; the free space left at that moment tells it apart.
+    try:
+        return shutil.disk_usage(index_dir).free < _NEARLY_FULL
+    except OSError:
+        return False
 
 
 def _crash_point(name: str) -> None:

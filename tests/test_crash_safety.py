@@ -9,64 +9,30 @@ marker question correctly — and the next build removes whatever the killed one
 from __future__ import annotations
 
 import json
-import os
 import random
-import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from stress_corpus import KEEPER, QUESTION, document_hashes, write_library
+from stress_corpus import (
+    bot_env,
+    build_in_process,
+    check_complete,
+    debris,
+    document_hashes,
+    index_command,
+    write_library,
+)
 
 from bot import store as store_mod
-from bot.assistant import Citebot
-from bot.config import PROJECT_ROOT, Settings
-from bot.embedding import FakeEmbedder
+from bot.config import PROJECT_ROOT
 
 CRASH_POINTS = ("tmp-created", "vectors-written", "before-manifest", "before-rename", "after-rename",
                 "after-current")
-
-
-def bot_env(**extra: str) -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BOT_MODEL": "fake", "HF_HUB_OFFLINE": "1",
-            "LANG": "C.UTF-8", **extra}
-
-
-def index_command(docs: Path, index: Path) -> list[str]:
-    return [sys.executable, "-m", "bot", "index", "--docs", str(docs), "--index", str(index)]
-
-
-def build_in_process(docs: Path, index: Path) -> str:
-    """Build (or load) the index of `docs` with the fake embedder; returns the report's action."""
-    return Citebot(Settings(docs_dir=docs, index_dir=index, model="fake"), embedder=FakeEmbedder()).open().action
-
-
-def check_complete(index: Path, libraries: dict[str, Path], hashes: dict[str, dict[str, str]]) -> str:
-    """Load `index` and prove it is one whole library that answers correctly; returns the library's name."""
-    store = store_mod.load(index)  # verifies every file's SHA-256 and the manifest's
-    name = next((n for n, h in hashes.items() if store.manifest["documents"] == h), None)
-    assert name is not None, f"loaded a document set that is neither library: {sorted(store.documents)[:5]}"
-    counts = store.manifest["counts"]
-    assert (len(store.documents), len(store.chunks), store.size) == (
-        counts["documents"], counts["chunks"], counts["sentences"])
-    assert all(store.documents[c.doc_id].text[c.start:c.end] == c.text for c in store.chunks)
-    bot = Citebot(Settings(docs_dir=libraries[name], index_dir=index, model="fake"), embedder=FakeEmbedder(),
-                  store=store)
-    answer = bot.ask(QUESTION)
-    assert not answer.abstained and KEEPER[name] in answer.text, answer.text
-    return name
-
-
-def debris(index: Path) -> list[str]:
-    """What a killed build can leave: `.tmp-*` folders, `CURRENT` temp files, versions `CURRENT` does not name."""
-    current = json.loads((index / "CURRENT").read_text())["version"]
-    return sorted(p.name for p in index.iterdir() if p.name.startswith((".tmp-", ".CURRENT."))
-                  or (re.fullmatch(r"v\d{8}T\d{6}-[0-9a-f]{6}", p.name) and p.name != current))
 
 
 @pytest.fixture
