@@ -23,6 +23,12 @@ from bot.types import Answer
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    for stream in (sys.stdin, sys.stdout):
+        # Under a strict UTF-8 locale one undecodable byte in a stdin batch would end the batch with a
+        # traceback; it becomes U+FFFD instead, and the batch goes on.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     try:
         return args.func(args)
     except BotError as err:
