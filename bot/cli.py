@@ -68,7 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shared", action="store_true", help="shared deployment: uploads stay private per session")
     p.add_argument("--port", type=int)
     p.add_argument("--host")
+    p.add_argument("--auth", type=_auth, metavar="USER:PASSWORD",
+                   help="require this login (or set BOT_AUTH; the variable keeps the password out of `ps`)")
     return parser
+
+
+def _auth(value: str) -> str:
+    user, _, password = value.partition(":")
+    if not user or not password:
+        raise argparse.ArgumentTypeError("use the form user:password")
+    return value
 
 
 def _open(args: argparse.Namespace, **overrides: object) -> Citebot:
@@ -129,7 +138,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.ui import serve
 
     settings = load_settings(docs_dir=args.docs, index_dir=args.index, port=args.port, host=args.host,
-                             shared=args.shared or None)
+                             shared=args.shared or None, auth=args.auth)
     serve(settings)
     return 0
 
