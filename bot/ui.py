@@ -86,10 +86,13 @@ def serve(settings: Settings) -> None:
     # A full queue answers at once with Gradio's "This application is currently busy. Please try again."
     # run_history off: its page would let any visitor send the chat to a remote bucket; monitoring off: no
     # traffic dashboard. Blocked paths keep the index, the documents and their surroundings unservable.
+    # Gradio keeps ~35 KB per browser or API session (a copy of the UI config) for its 10,000 most recent
+    # sessions, ~350 MB; 1,000 bounds that near 35 MB (bench/load.py --client http shows the plateau).
     demo.queue(default_concurrency_limit=4, max_size=64).launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", settings.host), server_port=settings.port,
         ssr_mode=False, show_error=False, max_file_size=f"{settings.max_upload_mb}mb", auth=auth,
         footer_links=["api"], blocked_paths=blocked_paths(settings), run_history=False, enable_monitoring=False,
+        state_session_capacity=1000,
     )
 
 
