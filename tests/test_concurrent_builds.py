@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +74,8 @@ from bot import store
 from bot.errors import IndexError_
 index, stop, expected = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
 loads, seen, failures = 0, {}, []
+store.load(index)
+print("ready", flush=True)
 while not stop.exists():
     try:
         s = store.load(index)
@@ -98,7 +99,7 @@ def test_a_reader_never_sees_a_half_built_index(libraries, tmp_path) -> None:
     reader = subprocess.Popen([sys.executable, "-c", READER, str(index), str(stop), json.dumps(hashes)],
                               env=bot_env(), cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
-    time.sleep(1.0)  # let the reader import and start looping
+    assert reader.stdout.readline().strip() == "ready"  # imported and loading
     builds = 0
     for name in ["beta", "alpha"] * 5:
         assert build_in_process(libraries[name], index) == "built"
