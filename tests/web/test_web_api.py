@@ -77,8 +77,8 @@ def test_null_through_gradio_client_leaks_nothing(client) -> None:
     assert_still_answers(client)
 
 
-@pytest.mark.xfail(reason="ChatInterface fails on a null message after the chat function ran; needs a "
-                          "validator in build_demo (chat branch) — see NOTES-stress.md", strict=False)
+@pytest.mark.xfail(reason="ChatInterface fails on a null message after the chat function ran; needs a None-safe "
+                          "textbox in build_demo (chat branch) — see NOTES-stress.md", strict=False)
 def test_null_gets_a_clear_message(client) -> None:
     check_reply(ask(client, None))
 
