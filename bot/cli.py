@@ -26,6 +26,12 @@ from bot.types import Answer
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    for stream in (sys.stdin, sys.stdout):
+        # Under a strict UTF-8 locale one undecodable byte in a stdin batch would end the batch with a
+        # traceback; it becomes U+FFFD instead, and the batch goes on.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     try:
         return args.func(args)
     except BotError as err:
@@ -67,7 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shared", action="store_true", help="shared deployment: uploads stay private per session")
     p.add_argument("--port", type=int)
     p.add_argument("--host")
+    p.add_argument("--auth", type=_auth, metavar="USER:PASSWORD",
+                   help="require this login (or set BOT_AUTH; the variable keeps the password out of `ps`)")
     return parser
+
+
+def _auth(value: str) -> str:
+    user, _, password = value.partition(":")
+    if not user or not password:
+        raise argparse.ArgumentTypeError("use the form user:password")
+    return value
 
 
 def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object) -> Citebot:
@@ -141,7 +156,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.ui import serve
 
     settings = load_settings(docs_dir=args.docs, index_dir=args.index, port=args.port, host=args.host,
-                             shared=args.shared or None)
+                             shared=args.shared or None, auth=args.auth)
     serve(settings)
     return 0
 

@@ -4,18 +4,23 @@ A saved index is a folder `index/<version>/` holding FAISS's own file, `vectors.
 `chunks.jsonl`, `documents.jsonl`, a `bm25/` folder and `manifest.json` (format, model, dimension, chunking
 settings, per-document hashes, counts and a SHA-256 per file). `index/CURRENT` names the live version and is
 replaced atomically, only after the new folder is complete, so a crash mid-build leaves the previous index
-in use; `load` verifies every checksum and refuses a partial or damaged folder. No pickle anywhere.
-Deciding *what* to build is `indexer`'s job; this module only holds, saves, loads and searches.
+in use; `load` verifies every checksum (the manifest's own is kept in `CURRENT`) and refuses a partial or
+damaged folder. Builds hold an exclusive lock, and whatever a killed build left behind is removed by the next
+one; readers take no lock. No pickle anywhere. Deciding *what* to build is `indexer`'s job; this module only
+holds, saves, loads and searches.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -25,7 +30,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from bot.errors import IndexError_
+from bot.errors import BotError, IndexError_
 from bot.lexical import LexicalIndex
 from bot.links import title_index
 from bot.types import Chunk, Document
@@ -33,6 +38,9 @@ from bot.types import Chunk, Document
 FORMAT_VERSION = 1
 HNSW_FROM = 100_000  # exact search below this many sentences, graph search above
 _FILES = ("index.faiss", "vectors.npy", "sentences.npy", "chunks.jsonl", "documents.jsonl")
+_VERSION = re.compile(r"v\d{8}T\d{6}-[0-9a-f]{6}")  # what `save` names a version folder
+_LOAD_ATTEMPTS = 5  # a reader racing a build retries on the version the build just switched to
+_NEARLY_FULL = 1 << 20  # bytes free below which an errno-less failed write is taken for a full disk
 
 
 @dataclass
@@ -96,66 +104,117 @@ def _make_faiss(vectors: np.ndarray) -> Any:
 
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
-    """Serialise builds of one index folder across processes; readers never need it."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as handle:
+    """Serialise builds of one index folder across processes; readers never need it.
+
+    While it is held nothing else writes here, so what a killed build left behind (a `.tmp-*` folder, a
+    version folder `CURRENT` never came to name, a half-written `CURRENT`) is removed on entry.
+    """
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / ".lock", "w")  # closed by the `with` below
+    except OSError as err:
+        friendly = _write_error(err, index_dir)
+        if friendly is None:
+            raise
+        raise friendly from err
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            _remove_debris(index_dir)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def save(store: Store, index_dir: Path) -> Path:
-    """Write `store` as a new version folder, then switch `CURRENT` to it; returns the folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    """Write `store` as a new version folder, then switch `CURRENT` to it; returns the folder.
+
+    Callers that may run at the same time as another build hold `build_lock` (`indexer.ensure_index` does).
+    A full disk or an unwritable folder raises `BotError` and leaves the previous index in use.
+    """
     version = f"v{time.strftime('%Y%m%dT%H%M%S')}-{os.urandom(3).hex()}"
     tmp = index_dir / f".tmp-{version}"
-    tmp.mkdir()
-    faiss.write_index(store.faiss_index, str(tmp / "index.faiss"))
-    np.save(tmp / "vectors.npy", store.vectors, allow_pickle=False)
-    np.save(tmp / "sentences.npy", store.sentences, allow_pickle=False)
-    _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in store.chunks))
-    _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in store.documents.values()))
-    store.lexical.save(tmp / "bm25")
-    files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
-    manifest = dict(store.manifest, format_version=FORMAT_VERSION,
-                    files={name: _sha256(tmp / name) for name in files})
-    _write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
-    _fsync_tree(tmp)
     final = index_dir / version
-    os.rename(tmp, final)
-    _write_atomic(index_dir / "CURRENT", json.dumps({"version": version}))
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        _crash_point("tmp-created")
+        # Serialised in memory and written here (not faiss.write_index) so a full disk is an OSError with
+        # its errno, like every other file, rather than a RuntimeError worded by FAISS.
+        _write_bytes(tmp / "index.faiss", faiss.serialize_index(store.faiss_index))
+        np.save(tmp / "vectors.npy", store.vectors, allow_pickle=False)
+        _crash_point("vectors-written")
+        np.save(tmp / "sentences.npy", store.sentences, allow_pickle=False)
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in store.chunks))
+        _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in store.documents.values()))
+        store.lexical.save(tmp / "bm25")
+        _crash_point("before-manifest")
+        files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+        manifest = dict(store.manifest, format_version=FORMAT_VERSION,
+                        files={name: _sha256(tmp / name) for name in files})
+        manifest_text = json.dumps(manifest, indent=1, ensure_ascii=False)
+        _write_atomic(tmp / "manifest.json", manifest_text)
+        _fsync_tree(tmp)
+        _crash_point("before-rename")
+        os.rename(tmp, final)
+        _crash_point("after-rename")
+        _write_atomic(index_dir / "CURRENT", json.dumps(
+            {"version": version, "manifest_sha256": hashlib.sha256(manifest_text.encode("utf-8")).hexdigest()}))
+    except OSError as err:
+        friendly = _write_error(err, index_dir)
+        if friendly is None:
+            raise
+        raise friendly from err
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # already renamed away when all went well
+        if _read_current(index_dir).get("version") != version:
+            shutil.rmtree(final, ignore_errors=True)
+    _crash_point("after-current")
     store.manifest = manifest
-    _remove_old_versions(index_dir, keep=version)
+    _remove_debris(index_dir)
     return final
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any]:
     """The manifest of the live version, read without loading (or checking) the rest; writes nothing."""
-    return _current(index_dir)[1]
-
-
-def _current(index_dir: Path) -> tuple[Path, dict[str, Any]]:
-    current = index_dir / "CURRENT"
-    if not current.is_file():
+    if not (index_dir / "CURRENT").is_file():
         raise IndexError_("There is no index yet; build one with: python -m bot index")
-    try:
-        folder = index_dir / json.loads(current.read_text(encoding="utf-8"))["version"]
-        return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise IndexError_("The index is damaged (its manifest cannot be read); rebuild it with: "
-                          "python -m bot index") from err
+    return _manifest(index_dir, _read_current(index_dir))[2]
 
 
 def load(index_dir: Path, verify: bool = True) -> Store:
-    """The index that `CURRENT` names, after checking its manifest and (by default) every file's checksum."""
-    folder, manifest = _current(index_dir)
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexError_(f"The index was written in format {manifest.get('format_version')}, this version "
+    """The index that `CURRENT` names, after checking its manifest and (by default) every file's checksum.
+
+    A build may switch `CURRENT` and delete the folder being read; the read then starts over on the new
+    version, so a reader gets a complete index or an error, never a mixture.
+    """
+    if not (index_dir / "CURRENT").is_file():
+        raise IndexError_("There is no index yet; build one with: python -m bot index")
+    for attempt in range(_LOAD_ATTEMPTS):
+        current = _read_current(index_dir)
+        try:
+            return _load_version(index_dir, current, verify)
+        except IndexError_:
+            if attempt + 1 == _LOAD_ATTEMPTS or _read_current(index_dir) == current:
+                raise  # nothing moved underneath: the damage is real
+    raise AssertionError("unreachable")
+
+
+def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Store:
+    folder, manifest_raw, manifest = _manifest(index_dir, current)
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        version = manifest.get("format_version") if isinstance(manifest, dict) else None
+        raise IndexError_(f"The index was written in format {version}, this version "
                           f"of Citebot reads format {FORMAT_VERSION}; rebuild it with: python -m bot index")
-    missing = [name for name in _FILES if name not in manifest.get("files", {})]
-    bad = missing or ([name for name, digest in manifest["files"].items()
+    expected = current.get("manifest_sha256")  # absent in indexes saved before it was recorded
+    if expected is not None and hashlib.sha256(manifest_raw).hexdigest() != expected:
+        raise IndexError_("The index is damaged (manifest.json missing or changed); rebuild it with: "
+                          "python -m bot index")
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        raise IndexError_("The index is damaged (its manifest lists no files); rebuild it with: python -m bot index")
+    missing = [name for name in _FILES if name not in files]
+    bad = missing or ([name for name, digest in files.items()
                        if not (folder / name).is_file() or (verify and _sha256(folder / name) != digest)])
     if bad:
         raise IndexError_(f"The index is damaged ({', '.join(sorted(bad)[:3])} missing or changed); rebuild it "
@@ -173,6 +232,59 @@ def load(index_dir: Path, verify: bool = True) -> Store:
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:
         raise IndexError_("The index is damaged (a file could not be parsed); rebuild it with: "
                           "python -m bot index") from err
+
+
+def _manifest(index_dir: Path, current: dict[str, Any]) -> tuple[Path, bytes, Any]:
+    """The version folder `current` names, its manifest's bytes and the parsed manifest."""
+    try:
+        folder = index_dir / current["version"]
+        manifest_raw = (folder / "manifest.json").read_bytes()
+        return folder, manifest_raw, json.loads(manifest_raw)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise IndexError_("The index is damaged (its manifest cannot be read); rebuild it with: "
+                          "python -m bot index") from err
+
+
+def _read_current(index_dir: Path) -> dict[str, Any]:
+    """`CURRENT`'s record ({"version", "manifest_sha256"}), or {} when it is missing or unreadable."""
+    try:
+        record = json.loads((index_dir / "CURRENT").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) and isinstance(record.get("version"), str) else {}
+
+
+def _write_error(err: OSError, index_dir: Path) -> BotError | None:
+    """What to tell the user about an OSError met while writing the index; None when it is not theirs to fix.
+
+    Called before the half-written folder is removed, so a full disk still looks full.
+    """
+    if err.errno in (errno.ENOSPC, errno.EDQUOT) or (err.errno is None and _nearly_full(index_dir)):
+        return BotError("Not enough disk space to save the index; the previous index is still in use. Free some "
+                        f"space on the disk that holds the index folder '{index_dir.name}', then run: "
+                        "python -m bot index")
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return BotError(f"The index folder '{index_dir.name}' cannot be written; the previous index is still in "
+                        "use. Check its permissions or pass --index DIR.")
+    return None
+
+
+def _nearly_full(index_dir: Path) -> bool:
+    # numpy writes arrays with `tofile`, which reports a full disk as "N requested and M written" with no
+    # errno; the free space left at that moment tells it apart.
+    try:
+        return shutil.disk_usage(index_dir).free < _NEARLY_FULL
+    except OSError:
+        return False
+
+
+def _crash_point(name: str) -> None:
+    """Test hook: with BOT_TEST_CRASH_AT=<name> the process SIGKILLs itself here, as a power cut or the OOM
+    killer would, so tests/test_crash_safety.py can prove every step of `save` leaves a loadable index.
+    Points, in order: tmp-created, vectors-written, before-manifest, before-rename, after-rename,
+    after-current. Unset (always, outside that test), it does nothing."""
+    if os.environ.get("BOT_TEST_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _sha256(path: Path) -> str:
@@ -195,13 +307,21 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
+def _write_bytes(path: Path, data: np.ndarray) -> None:
+    with open(path, "wb") as handle:
+        handle.write(memoryview(np.ascontiguousarray(data)))
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # left only when writing failed (a full disk)
     _fsync_dir(path.parent)
 
 
@@ -221,7 +341,14 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _remove_old_versions(index_dir: Path, keep: str) -> None:
+def _remove_debris(index_dir: Path) -> None:
+    """Remove unfinished `.tmp-*` folders and `CURRENT` temp files, and every version `CURRENT` does not
+    name (when `CURRENT` is unreadable no version is removed: there is no telling which one is good)."""
+    current = _read_current(index_dir).get("version")
     for path in index_dir.iterdir():
-        if path.is_dir() and path.name != keep and (path.name.startswith(("v", ".tmp-"))):
+        if path.name.startswith(".tmp-") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(".CURRENT.") and path.name.endswith(".tmp"):
+            path.unlink(missing_ok=True)
+        elif current and path.name != current and _VERSION.fullmatch(path.name) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

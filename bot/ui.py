@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 import gradio as gr
 
 from bot.assistant import Citebot
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.conversation import Turn, turn_of
 from bot.docview import EMPTY, document_html
 from bot.errors import BotError
@@ -178,6 +179,8 @@ def _static(name: str) -> str:
 
 
 def serve(settings: Settings) -> None:
+    # An offline bot does not phone home: Gradio's usage analytics are off unless the user turns them on.
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     bot = Citebot(settings)
     bars = StageBars()
     report = bot.open(progress=bars)
@@ -186,8 +189,24 @@ def serve(settings: Settings) -> None:
     bot.embedder.encode(["warm up"])  # load the model now, so the first question is not the slow one
     demo = build_demo(bot)
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
+    # A full queue answers at once with Gradio's "This application is currently busy. Please try again."
+    # run_history off: its page would let any visitor send the chat to a remote bucket; monitoring off: no
+    # traffic dashboard. Blocked paths keep the index, the documents and their surroundings unservable.
+    # Gradio keeps ~35 KB per browser or API session (a copy of the UI config) for its 10,000 most recent
+    # sessions, ~350 MB; 1,000 bounds that near 35 MB (bench/load.py --client http shows the plateau).
     demo.queue(default_concurrency_limit=4, max_size=64).launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", settings.host), server_port=settings.port,
         ssr_mode=False, show_error=False, max_file_size=f"{settings.max_upload_mb}mb", auth=auth,
-        footer_links=["api"], **launch_options(),
+        footer_links=["api"], blocked_paths=blocked_paths(settings), run_history=False, enable_monitoring=False,
+        state_session_capacity=1000, **launch_options(),
     )
+
+
+def blocked_paths(settings: Settings) -> list[str]:
+    """Folders Gradio's file routes must never serve: the index, the documents, the folder around them, the
+    project and the working directory (where a `.env` lives). A folder holding Gradio's own upload folder,
+    or the filesystem root, is left out: blocking it would block the uploads the UI must show."""
+    uploads = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
+    folders = {p.resolve() for p in (settings.index_dir, settings.docs_dir, settings.docs_dir.parent,
+                                     PROJECT_ROOT, Path.cwd())}
+    return sorted(str(p) for p in folders if p != Path(p.anchor) and not uploads.is_relative_to(p))

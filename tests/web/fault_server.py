@@ -1,0 +1,36 @@
+"""`python tests/web/fault_server.py serve …`: the real `python -m bot serve`, plus two test-only questions.
+
+A question containing FAULT makes `Citebot.ask` raise an internal error whose text (SECRET) must never
+reach the browser or the API; one containing SLOW takes a quarter of a second, so a burst of them can
+fill the queue. Everything else — settings, launch parameters, auth — is exactly what `serve` does.
+Test code only; never imported by the bot.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+
+from bot.assistant import Citebot
+from bot.cli import main
+from bot.types import Answer
+
+FAULT = "trigger-an-internal-error"
+SECRET = "SECRET-INTERNAL-DETAIL in /srv/citebot/bot/secret.py KeyError"
+SLOW = "slow-question"
+
+_ask = Citebot.ask
+
+
+def _test_ask(self: Citebot, question: object, history: Sequence[str] = (), mode: str = "hybrid") -> Answer:
+    if isinstance(question, str) and FAULT in question:
+        raise RuntimeError(SECRET)
+    if isinstance(question, str) and SLOW in question:
+        time.sleep(0.25)
+    return _ask(self, question, history, mode)
+
+
+if __name__ == "__main__":
+    Citebot.ask = _test_ask  # type: ignore[method-assign]
+    sys.exit(main(sys.argv[1:]))
