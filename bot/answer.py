@@ -28,7 +28,8 @@ _LEADING_MARKER = re.compile(r"^\[\d{1,4}\]\s+|^[-*•▪‣◦]\s+")
 # Weights of the sentence score; chosen with `python -m bot eval` on SQuAD2 (see README).
 W_COVERAGE = 0.5
 W_PASSAGE = 0.25
-SECOND_WITHIN = 0.9  # a second sentence joins the answer when it scores within this share of the first
+SECOND_WITHIN = 0.8  # a further sentence joins the answer when it scores within this share of the first
+REDUNDANT = 0.8  # ... and is not a restatement (cosine to a chosen sentence above this), e.g. a summary bullet
 RESCORE_PASSAGES = 5
 
 
@@ -73,7 +74,12 @@ def score_sentences(store: Store, query: str, ranking: Ranking) -> list[Scored]:
 
 def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str, tuple[Citation, ...]]:
     """The answer text with `[n]` markers, and the citations they refer to (numbered from 1)."""
-    chosen = [scored[0]] + [s for s in scored[1:max_sentences] if s.score >= SECOND_WITHIN * scored[0].score]
+    chosen = [scored[0]]
+    for candidate in scored[1:]:
+        if len(chosen) >= max_sentences or candidate.score < SECOND_WITHIN * scored[0].score:
+            break
+        if all(float(store.vectors[candidate.row] @ store.vectors[c.row]) <= REDUNDANT for c in chosen):
+            chosen.append(candidate)
     citations: list[Citation] = []
     parts: list[str] = []
     for item in chosen:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.abstention import confidence
+from bot.abstention import Signals, confidence, null_means, null_questions
 from bot.answer import NOT_FOUND, Scored, compose, coverage, score_sentences
 from bot.config import Settings
 from bot.conversation import Turn, resolve, turn_of
@@ -79,11 +79,11 @@ class Citebot:
         return tuple(turns)
 
     def evidence(self, question: object, history: History = (), mode: str = "hybrid",
-                 clock: _Clock | None = None) -> Evidence:
+                 clock: _Clock | None = None, store: Store | None = None) -> Evidence:
         """Everything an answer is decided from: the query used, ranked passages, re-scored sentences."""
-        if self.store is None:
+        if store is None and self.store is None:
             self.open()
-        store = self.store  # taken once: an upload may swap in a re-synced index while this question runs
+        store = store or self.store  # taken once: an upload may swap in a re-synced index meanwhile
         assert store is not None
         clock = clock or _Clock()
         text = normalize_question(question, self.settings.max_question_chars)
@@ -103,12 +103,19 @@ class Citebot:
                     ) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
 
+    def baseline(self, store: Store) -> Signals:
+        """What unrelated questions score in `store` (see `abstention`); computed once per index."""
+        if store.baseline is None:  # a race computes it twice, to the same value
+            evidence = (self.evidence(q, store=store) for q in null_questions())
+            store.baseline = null_means([ev.features for ev in evidence if ev.features])
+        return store.baseline
+
     def ask(self, question: object, history: History = (), mode: str = "hybrid") -> Answer:
         """Answer `question`; `history` holds the earlier turns of this conversation, oldest first."""
         clock = _Clock()
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
-        conf = confidence(*ev.features) if ev.features else 0.0
+        conf = confidence(ev.features, self.baseline(ev.store)) if ev.features else 0.0
         if not scored or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:

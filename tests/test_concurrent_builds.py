@@ -62,7 +62,7 @@ def test_after_a_change_one_process_builds_and_the_other_waits_and_loads(librari
     assert [code for code, _ in results] == [0, 0], results
     # Without the lock both would see alpha's index, both would build, and one build would be wasted.
     assert sorted(line.split(" (")[0].split(":")[0] for _, line in results) == ["Built the index",
-                                                                                 "Loaded the index"], results
+                                                                                 "The index is up to date"], results
     assert check_complete(index, libraries, hashes) == "beta"
     assert debris(index) == []
 
