@@ -26,7 +26,7 @@ from bot.types import Answer, Document
 class Citebot:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.model)
+        self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
         self.store = store
         self.skipped: list[Skipped] = []
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,6 +24,9 @@ from bot.types import Answer
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # The bot's own notices (a one-time ONNX export, a fallback to torch) go to stderr as plain lines.
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)
+    logging.getLogger("bot").setLevel(logging.INFO)
     try:
         return args.func(args)
     except BotError as err:

@@ -48,7 +48,11 @@ def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder
     """Why `store` does not match these documents and settings, or "" when it does."""
     manifest = store.manifest
     if manifest.get("model") != embedder.name:
-        return f"the model changed from {manifest.get('model')} to {embedder.name}"
+        old, new = str(manifest.get("model")), embedder.name
+        if old.partition("+")[0] == new.partition("+")[0]:  # same model, another backend ("…+onnx-int8")
+            return f"the embedding backend changed from {old.partition('+')[2] or 'torch'} to " \
+                   f"{new.partition('+')[2] or 'torch'}"
+        return f"the model changed from {old} to {new}"
     if manifest.get("chunking") != settings.chunking_key:
         return "the chunking settings changed"
     old, new = manifest.get("documents", {}), {d.doc_id: d.content_hash for d in documents}
