@@ -163,14 +163,17 @@ def _export_fp32(model_dir: Path, out: Path) -> np.ndarray:
 def _quantize(fp32: Path, int8: Path, recipe: str) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    # Quantising logs advice on the root logger (shape pre-processing, which fails on this graph and gains
+    # nothing) and, via a module it imports, calls logging.basicConfig; the root logger is put back as it was.
     root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # it advises shape pre-processing, which fails on this graph and gains nothing
+    level, handlers = root.level, list(root.handlers)
+    root.setLevel(logging.ERROR)
     try:
         quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
                          reduce_range=recipe.endswith("7bit"))
     finally:
         root.setLevel(level)
+        root.handlers[:] = handlers
 
 
 def _self_check(int8: Path, model_dir: Path, reference: np.ndarray) -> float:

@@ -3,6 +3,7 @@ unit length; and a process that answers with an existing export never imports to
 is made once per test session in a temporary folder."""
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,10 @@ SENTENCES = [
 @pytest.fixture(scope="session")
 def onnx_cache(tmp_path_factory):
     cache = tmp_path_factory.mktemp("onnx")
+    handlers = list(logging.getLogger().handlers)
     embedder = make_embedder(BUNDLED_MODEL, "onnx", cache)
     assert isinstance(embedder, OnnxEmbedder)
+    assert logging.getLogger().handlers == handlers  # quantising must not leave a root log handler behind
     return cache
 
 
