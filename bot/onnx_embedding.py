@@ -60,6 +60,9 @@ def new_session(model_path: Path) -> Any:
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # errors only: its warnings are about graph details, not the user's data
+    # Idle threads sleep instead of spinning: on a busy machine spinning threads steal the cores the work
+    # needs (measured under load: one question 6–7 ms spinning, 2–3 ms not; bulk no slower).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 
 
