@@ -38,7 +38,7 @@ RECALL_CACHE = 512
 class Citebot:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.model)
+        self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    # The bot's own notices (a one-time ONNX export, a fallback to torch) go to stderr as plain lines.
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)
+    logging.getLogger("bot").setLevel(logging.INFO)
     try:
         return args.func(args)
     except BotError as err:

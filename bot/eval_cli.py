@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.assistant import Citebot
 from bot.config import Settings, load_settings
 from bot.documents import read_folder
+from bot.embedding import make_embedder
 from bot.errors import BotError
 from bot.evaluate import load_corpus, load_questions, run, summarize
 from bot.progress import StageBars, counter
@@ -56,7 +57,9 @@ def corpus_bot(settings: Settings, corpus: Path | None) -> Citebot:
         documents, _ = read_folder(settings.docs_dir)
         name = settings.docs_dir.name
         digest = hashlib.sha256("".join(d.content_hash for d in documents).encode()).hexdigest()[:12]
-    bot = Citebot(settings.with_(index_dir=settings.index_dir / "eval" / f"{name}-{digest}"))
+    # The embedder (and so its ONNX export) belongs to the index folder given, not to each corpus's index.
+    embedder = make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
+    bot = Citebot(settings.with_(index_dir=settings.index_dir / "eval" / f"{name}-{digest}"), embedder=embedder)
     bars = StageBars()
     print(str(bot.open(progress=bars, documents=documents)), file=sys.stderr)
     bars.close()

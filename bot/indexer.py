@@ -3,8 +3,9 @@
 The index matches when its manifest names the same embedding model, the same chunking settings and the
 same content hash for every document (and, for a synced folder, the same file records). Otherwise it is
 rebuilt, re-using the vectors of every document whose text is unchanged (so an edit re-embeds one file and
-a rename re-embeds none), and the report says why. Builds run under the store's lock and are saved
-atomically by `store.save`. Which files to read is `sync`'s job.
+a rename re-embeds none), and the report says why. New sentences are embedded `EMBED_BATCH` at a time into
+one preallocated array, so a large folder costs its vectors and no more. Builds run under the store's lock
+and are saved atomically by `store.save`. Which files to read is `sync`'s job.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class StageProgress(Protocol):
     """Told how far a stage is: `("reading", 3, 10, "notes/tea.pdf")`; `item` names the file when known."""
 
     def __call__(self, stage: str, done: int, total: int, item: str = "") -> None: ...
+
+
+EMBED_BATCH = 4096  # sentences per encode call; large enough that length-sorting inside it keeps padding low
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,11 @@ def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder
 def settings_reason(manifest: dict[str, Any], model: str, settings: Settings) -> str:
     """Why an index with this manifest must be embedded again from scratch, or "" when it need not."""
     if manifest.get("model") != model:
-        return f"the model changed from {manifest.get('model')} to {model}"
+        old = str(manifest.get("model"))
+        if old.partition("+")[0] == model.partition("+")[0]:  # same model, another backend ("…+onnx-int8")
+            return (f"the embedding backend changed from {old.partition('+')[2] or 'torch'} to "
+                    f"{model.partition('+')[2] or 'torch'}")
+        return f"the model changed from {old} to {model}"
     if manifest.get("chunking") != settings.chunking_key:
         return "the chunking settings changed"
     return ""
@@ -133,8 +141,8 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     old_vectors = _vectors_by_text(previous) if previous is not None else {}
     chunks: list[Chunk] = []
     rows: list[tuple[int, int, int]] = []
-    to_embed: list[tuple[int, str]] = []  # (sentence row, text)
-    reused: dict[int, np.ndarray] = {}
+    to_embed: list[tuple[int, int]] = []  # (document index, sentence row); texts are sliced when embedded
+    reused: list[tuple[int, np.ndarray]] = []  # (first row, that document's vectors)
     for n, doc in enumerate(documents):
         doc_chunks = chunk_document(doc, settings.max_chunk_chars)
         first_row = len(rows)
@@ -144,20 +152,25 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
             chunks.append(chunk)
         cached = old_vectors.get(text_hash(doc))
         if cached is not None and len(cached) == len(rows) - first_row:
-            reused.update({first_row + i: v for i, v in enumerate(cached)})
+            reused.append((first_row, cached))
         else:
-            to_embed.extend((r, doc.text[rows[r][1]:rows[r][2]]) for r in range(first_row, len(rows)))
+            to_embed.extend((n, r) for r in range(first_row, len(rows)))
         if progress:
             progress("chunking", n + 1, len(documents), doc.doc_id)
     dim = embedder.dim
     vectors = np.zeros((len(rows), dim), dtype=np.float32)
-    for row, vector in reused.items():
-        vectors[row] = vector
-    if to_embed:
-        def report(done: int, total: int) -> None:
+    for first_row, cached in reused:
+        vectors[first_row:first_row + len(cached)] = cached
+    # Embedded EMBED_BATCH sentences at a time, written straight into `vectors`: memory stays at the
+    # vectors themselves however large the folder, and the progress bar moves steadily.
+    for start in range(0, len(to_embed), EMBED_BATCH):
+        part = to_embed[start:start + EMBED_BATCH]
+        texts = [documents[n].text[rows[r][1]:rows[r][2]] for n, r in part]
+
+        def report(done: int, _total: int, offset: int = start) -> None:
             if progress:
-                progress("embedding", done, total)
-        vectors[[r for r, _ in to_embed]] = embedder.encode([t for _, t in to_embed], progress=report)
+                progress("embedding", offset + done, len(to_embed))
+        vectors[[r for _, r in part]] = embedder.encode(texts, progress=report)
     titles = {d.doc_id: d.title for d in documents}
     lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{c.text}" for c in chunks])
     manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key,

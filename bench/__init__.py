@@ -1,0 +1,1 @@
+"""Benchmarks: each module measures one thing and prints figures beside their goals; `bench.run` runs them all."""
