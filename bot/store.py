@@ -313,15 +313,17 @@ def _crash_point(name: str) -> None:
 
 def _intact(path: Path, digest: str, size: int | None, verify: bool) -> bool:
     """Present, of the recorded size, and (when `verify`, for files up to `HASH_MAX_BYTES`) of the recorded
-    SHA-256. Manifests written before sizes were recorded get every file hashed."""
-    if not path.is_file():
+    SHA-256. Manifests written before sizes were recorded get every file hashed. A file that vanishes while
+    it is checked (a build removed an old version) is not intact, and `load` starts over."""
+    try:
+        actual = path.stat().st_size
+        if size is not None and actual != size:
+            return False
+        if not verify or (size is not None and actual > HASH_MAX_BYTES):
+            return True
+        return _sha256(path) == digest
+    except OSError:
         return False
-    actual = path.stat().st_size
-    if size is not None and actual != size:
-        return False
-    if not verify or (size is not None and actual > HASH_MAX_BYTES):
-        return True
-    return _sha256(path) == digest
 
 
 def _sha256(path: Path) -> str:

@@ -91,7 +91,7 @@ def test_indexer_embeds_in_bounded_batches(monkeypatch):
     whole, n = indexer.build(_docs(), FakeEmbedder(), Settings())
     monkeypatch.setattr(indexer, "EMBED_BATCH", 7)
     embedder, seen = _Recording(), []
-    streamed, m = indexer.build(_docs(), embedder, Settings(), progress=lambda s, d, t: seen.append((s, d, t)))
+    streamed, m = indexer.build(_docs(), embedder, Settings(), progress=lambda s, d, t, item="": seen.append((s, d, t)))
     assert n == m == 80 and max(embedder.calls) == 7 and sum(embedder.calls) == 80
     assert np.array_equal(whole.vectors, streamed.vectors)
     steps = [d for s, d, _ in seen if s == "embedding"]
