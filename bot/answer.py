@@ -28,7 +28,7 @@ _LEADING_MARKER = re.compile(r"^\[\d{1,4}\]\s+|^[-*•▪‣◦]\s+")
 # Weights of the sentence score; chosen with `python -m bot eval` on SQuAD2 (see README).
 W_COVERAGE = 0.5
 W_PASSAGE = 0.25
-SECOND_WITHIN = 0.8  # a further sentence joins the answer when it scores within this share of the first
+SECOND_WITHIN = 0.75  # a further sentence joins the answer when it scores within this share of the first
 REDUNDANT = 0.8  # ... and is not a restatement (cosine to a chosen sentence above this), e.g. a summary bullet
 RESCORE_PASSAGES = 5
 
