@@ -1,0 +1,64 @@
+"""The fusion and abstention rules, on hand-made inputs with worked-out answers."""
+
+import json
+
+import pytest
+
+from bot import abstention
+from bot.config import Settings
+from bot.embedding import FakeEmbedder
+from bot.indexer import build
+from bot.retrieval import rank
+from bot.types import Document
+
+
+def test_confidence_is_one_half_exactly_at_the_fitted_threshold() -> None:
+    rule = json.loads(abstention.WEIGHTS_FILE.read_text())
+    w, lam, t = rule["weights"], rule["baseline_weight"], rule["threshold"]
+    baseline = (0.1, 0.05, 0.05)
+    # choose a sentence cosine that puts the score exactly on the threshold
+    cos = t + lam * sum(wi * bi for wi, bi in zip(w, baseline, strict=True)) - w[1] * 0.5 - w[2] * 0.5
+    assert abstention.confidence((cos, 0.5, 0.5), baseline) == pytest.approx(0.5)
+    assert abstention.confidence((cos + 0.05, 0.5, 0.5), baseline) > 0.5 > abstention.confidence(
+        (cos - 0.05, 0.5, 0.5), baseline)
+
+
+def test_a_library_where_everything_scores_high_needs_more_evidence() -> None:
+    signals = (0.6, 0.5, 0.5)
+    assert abstention.confidence(signals, (0.1, 0.0, 0.0)) > abstention.confidence(signals, (0.5, 0.5, 0.5))
+
+
+def store_of(texts: dict[str, str]):
+    docs = [Document(doc_id, doc_id, text) for doc_id, text in texts.items()]
+    return build(docs, FakeEmbedder(), Settings())[0]
+
+
+def order(store, query: str, mode: str) -> list[str]:
+    vector = FakeEmbedder().encode([query])[0]
+    return [h.chunk.doc_id for h in rank(store, query, vector, 10, 200, mode).hits]
+
+
+def test_hybrid_ranks_the_passage_both_signals_agree_on_first() -> None:
+    store = store_of({"a": "Otters hold hands while they sleep.", "b": "Sea otters float in kelp forests.",
+                      "c": "Kelp grows quickly in cold water."})
+    assert order(store, "Why do otters hold hands?", "hybrid")[0] == "a"
+    assert set(order(store, "kelp", "bm25")) == {"b", "c"}  # BM25 alone only sees shared words
+
+
+def test_a_document_named_in_the_top_passage_is_brought_in() -> None:
+    texts = {
+        "Kiss and Tell": "Kiss and Tell is a 1945 film starring Shirley Temple as Corliss Archer.",
+        "Shirley Temple": "Shirley Temple. She later served as Chief of Protocol of the United States.",
+    }
+    texts.update({f"Other {n}": f"Another film {n} starred someone; the film was a film." for n in range(5)})
+    store = store_of(texts)
+    plain = order(store, "Which film starred Corliss Archer", "dense")
+    assert plain.index("Shirley Temple") > 3  # nothing in the question points at her page...
+    ranked = order(store, "Which film starred Corliss Archer", "hybrid")
+    assert ranked[0] == "Kiss and Tell" and ranked[3] == "Shirley Temple"  # ...but the top passage names it
+
+
+def test_an_unknown_mode_is_refused() -> None:
+    store = store_of({"a": "Some text here."})
+    with pytest.raises(ValueError, match="mode must be hybrid, dense or bm25, got 'sparse'"):
+        rank(store, "q", FakeEmbedder().encode(["q"])[0], 5, 10, "sparse")
