@@ -124,7 +124,8 @@ def _questions(user: int, count: int, scenario: Scenario, deadline: float) -> li
 
 def _record(scenario: Scenario, reply: object, started: float) -> None:
     elapsed = (time.perf_counter() - started) * 1000
-    if not isinstance(reply, str) or not reply or "Traceback" in reply:
+    # The /chat API answers with the `ask --json` object (or {"question", "error"} for a user error).
+    if not isinstance(reply, dict) or not isinstance(reply.get("answer"), str) or "Traceback" in str(reply):
         scenario.errors.append(f"bad reply: {str(reply)[:120]!r}")
     else:
         scenario.latencies_ms.append(elapsed)

@@ -41,7 +41,13 @@ _MARKUP = re.compile(r"<\s*(script|img|iframe|svg|a)\b|\bon\w+\s*=|\]\(\s*(https
 
 
 def check_reply(reply: object, *, warning_prefix: str = "⚠️ ") -> str:
-    """Assert `reply` is a clean message or answer; returns "message" or "answer"."""
+    """Assert `reply` is a clean message or answer; returns "message" or "answer". A `/chat` API reply (the
+    `ask --json` object, or {"question", "error"}) is judged by its error message or its answer text."""
+    if isinstance(reply, dict):
+        if "error" in reply:
+            check_message(reply["error"])
+            return "message"
+        reply = reply.get("answer")
     assert isinstance(reply, str), f"not text: {reply!r}"
     assert not _LEAKS.search(reply), f"internal detail leaked: {_LEAKS.search(reply)!r} in {reply[:300]!r}"
     assert not _MARKUP.search(reply), f"live markup: {_MARKUP.search(reply)!r} in {reply[:300]!r}"
