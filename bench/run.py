@@ -80,9 +80,9 @@ def main() -> int:
         file = RESULTS / f"{bench}{'_quick' if bench == 'million' and args.quick else ''}.json"
         data = json.loads(file.read_text()) if file.is_file() else {}
         summary.append({"figure": label, "value": _get(data, path), "goal": goal})
-    print("\nfigure".ljust(46) + "value".rjust(10) + "  goal")
+    print("\nfigure".ljust(54) + "value".rjust(10) + "  goal")
     for row in summary:
-        print(f"{row['figure']:<45}{row['value'] if row['value'] is not None else '—':>10}  {row['goal']}")
+        print(f"{row['figure']:<53}{row['value'] if row['value'] is not None else '—':>10}  {row['goal']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "summary.json").write_text(json.dumps({"quick": args.quick, "rows": summary}, indent=1))
     return 1 if failed else 0
