@@ -24,6 +24,7 @@ CACHE = measure.RESULTS / "cache"
 CHILD = """
 import time, json, sys
 t0 = time.perf_counter()
+from pathlib import Path
 from bot.assistant import Citebot
 from bot.config import load_settings
 from bot.documents import read_folder

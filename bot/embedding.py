@@ -151,9 +151,10 @@ def make_embedder(model: str, backend: str = "auto", onnx_cache: Path | None = N
 
 def _onnx_embedder(model: str, cache: Path | None) -> tuple[Embedder | None, str]:
     """The ONNX embedder, exporting the model first if needed; or None and the reason it cannot be had."""
-    missing = [m for m in ("onnxruntime", "tokenizers", "onnx") if importlib.util.find_spec(m) is None]
-    if "onnxruntime" in missing or "tokenizers" in missing:
-        return None, f"{' and '.join(missing[:2])} is not installed (pip install -r requirements.txt)"
+    missing = [m for m in ("onnxruntime", "tokenizers") if importlib.util.find_spec(m) is None]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        return None, f"{' and '.join(missing)} {verb} not installed (pip install -r requirements.txt)"
     if cache is None:
         return None, "no folder was given for the ONNX export"
     from bot import onnx_export
@@ -166,8 +167,8 @@ def _onnx_embedder(model: str, cache: Path | None) -> tuple[Embedder | None, str
     folder = onnx_export.export_folder(model_dir, cache)
     name = (BUNDLED_NAME if model == BUNDLED_MODEL else model) + ONNX_SUFFIX
     if not (folder / onnx_export.MODEL_FILE).is_file():
-        if "onnx" in missing or importlib.util.find_spec("torch") is None:
-            return None, "exporting the model to ONNX needs the onnx and torch packages"
+        if any(importlib.util.find_spec(m) is None for m in ("onnx", "torch", "transformers")):
+            return None, "exporting the model to ONNX needs the onnx, torch and transformers packages"
         _log.info("Exporting the embedding model to int8 ONNX (once; about 15 s)…")
         try:
             onnx_export.export_int8(model_dir, folder)

@@ -44,7 +44,7 @@ HNSW_FROM = 100_000  # exact search below this many sentences, graph search abov
 # efSearch is saved in the index file, so a loaded index searches as it was built.
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 256
+HNSW_EF_SEARCH = 384
 HASH_MAX_BYTES = 256 << 20
 _FILES = ("index.faiss", "vectors.npy", "sentences.npy", "chunks.jsonl", "documents.jsonl")
 _VERSION = re.compile(r"v\d{8}T\d{6}-[0-9a-f]{6}")  # what `save` names a version folder

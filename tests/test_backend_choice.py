@@ -66,6 +66,16 @@ def test_auto_falls_back_to_torch_and_says_why_once(tmp_path, monkeypatch, caplo
         "Using the torch backend: onnxruntime is not installed (pip install -r requirements.txt)."]
 
 
+def test_export_needs_torch_but_answering_does_not(tmp_path, monkeypatch):
+    _without(monkeypatch, "torch")
+    with pytest.raises(BotError, match="exporting the model to ONNX needs the onnx, torch and transformers"):
+        make_embedder(BUNDLED_MODEL, "onnx", tmp_path)
+    folder = onnx_export.export_folder(embedding._model_dir(BUNDLED_MODEL), tmp_path)
+    folder.mkdir(parents=True)
+    (folder / onnx_export.MODEL_FILE).write_bytes(b"")
+    assert isinstance(make_embedder(BUNDLED_MODEL, "onnx", tmp_path), OnnxEmbedder)
+
+
 def test_onnx_backend_refuses_instead_of_falling_back(tmp_path, monkeypatch):
     _without(monkeypatch, "onnxruntime")
     with pytest.raises(BotError, match=r"ONNX backend cannot be used: onnxruntime is not installed.*"
