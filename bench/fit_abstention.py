@@ -38,8 +38,9 @@ CACHE = ROOT / "bench" / "results" / "abstention_features.json"
 
 
 def features(bot: Citebot, name: str, questions: list[str], cache: dict[str, list]) -> np.ndarray:
-    """Each question's abstention signals, cached by group and questions (delete CACHE after changing them)."""
-    key = f"{name}|{hashlib.sha256(json.dumps(questions).encode()).hexdigest()[:16]}"
+    """Each question's abstention signals, cached by embedder, group and questions (delete CACHE after
+    changing how signals are computed)."""
+    key = f"{bot.embedder.name}|{name}|{hashlib.sha256(json.dumps(questions).encode()).hexdigest()[:16]}"
     if key not in cache:
         print(f"features: {name} ({len(questions)})", file=sys.stderr)
         cache[key] = [list(bot.evidence(q).features or (0.0, 0.0, 0.0)) for q in questions]
@@ -77,7 +78,7 @@ def main() -> None:
     cache = json.loads(CACHE.read_text()) if CACHE.is_file() else {}
     baselines = {}
     for corpus, bot in bots.items():  # what unrelated questions score in each library (see bot/abstention.py)
-        key = f"baseline {corpus}"
+        key = f"{bot.embedder.name}|baseline {corpus}"
         if key not in cache:
             cache[key] = list(bot.baseline(bot.store))
         baselines[id(bot)] = np.array(cache[key])

@@ -25,7 +25,8 @@ from bot.config import BUNDLED_MODEL
 from bot.errors import BotError
 
 BUNDLED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-ONNX_SUFFIX = "+onnx-int8"  # in the embedder's name, so an index records (and rebuilds on) a backend switch
+ONNX_SUFFIX = "+onnx-int8"  # in the embedder's name (with the export version), so an index records (and
+# rebuilds on) a backend switch or a new export recipe
 BACKENDS = ("auto", "torch", "onnx")
 _log = logging.getLogger(__name__)
 _reported: set[str] = set()
@@ -165,7 +166,7 @@ def _onnx_embedder(model: str, cache: Path | None) -> tuple[Embedder | None, str
     if reason:
         return None, reason
     folder = onnx_export.export_folder(model_dir, cache)
-    name = (BUNDLED_NAME if model == BUNDLED_MODEL else model) + ONNX_SUFFIX
+    name = f"{BUNDLED_NAME if model == BUNDLED_MODEL else model}{ONNX_SUFFIX}-v{onnx_export.EXPORT_VERSION}"
     if not (folder / onnx_export.MODEL_FILE).is_file():
         if any(importlib.util.find_spec(m) is None for m in ("onnx", "torch", "transformers")):
             return None, "exporting the model to ONNX needs the onnx, torch and transformers packages"

@@ -27,7 +27,7 @@ from bot.onnx_embedding import load_tokenizer, mean_pool, new_session, tokenize
 
 MODEL_FILE = "model-int8.onnx"
 META_FILE = "export.json"
-EXPORT_VERSION = 1  # bump when the export recipe changes, so old exports are not reused
+EXPORT_VERSION = 2  # bump when the export recipe changes, so old exports (and indexes) are not reused
 MAX_SEQ_LENGTH = 256  # the bundled model's sentence_bert_config.json
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _HASHED = ("config.json", "tokenizer.json", "sentence_bert_config.json", "modules.json", "1_Pooling/config.json",
@@ -37,7 +37,7 @@ _HASHED = ("config.json", "tokenizer.json", "sentence_bert_config.json", "module
 _CHECK_SENTENCES = ("The quick brown fox jumps over the lazy dog.",
                     "Normans were the people who in the 10th and 11th centuries gave their name to Normandy.",
                     "What is the capital of France?", "Who wrote Hamlet?")
-MIN_CHECK_COSINE = 0.97  # measured int8 vs fp32 on this model: mean 0.993, worst of 2,000 sentences 0.98
+MIN_CHECK_COSINE = 0.97  # measured int8 vs fp32 on this model: mean 0.995, worst of 2,000 sentences 0.98
 
 
 def cpu_flags() -> set[str]:
@@ -102,11 +102,12 @@ def export_int8(model_dir: Path, folder: Path, recipe: str | None = None) -> Pat
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-export-", dir=folder.parent))
     try:
         reference = _export_fp32(model_dir, tmp / "model-fp32.onnx")
-        _quantize(tmp / "model-fp32.onnx", tmp / MODEL_FILE, recipe)
+        kept = widening_matmuls(tmp / "model-fp32.onnx")
+        quantize(tmp / "model-fp32.onnx", tmp / MODEL_FILE, recipe, kept)
         (tmp / "model-fp32.onnx").unlink()
         worst = _self_check(tmp / MODEL_FILE, model_dir, reference)
         meta = {"export_version": EXPORT_VERSION, "recipe": recipe, "model_hash": folder.name.split("-")[0],
-                "max_seq_length": MAX_SEQ_LENGTH, "self_check_min_cosine": round(worst, 5)}
+                "max_seq_length": MAX_SEQ_LENGTH, "fp32_matmuls": kept, "self_check_min_cosine": round(worst, 5)}
         (tmp / META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         for path in tmp.iterdir():
             with open(path, "rb") as handle:
@@ -160,7 +161,23 @@ def _export_fp32(model_dir: Path, out: Path) -> np.ndarray:
     return mean_pool(hidden, feeds["attention_mask"])
 
 
-def _quantize(fp32: Path, int8: Path, recipe: str) -> None:
+def widening_matmuls(fp32: Path, widening: bool = True) -> list[str]:
+    """The MatMuls whose weight widens the hidden size (each layer's feed-forward input, 384 → 1536 here);
+    with `widening=False`, those that narrow it back (the feed-forward output).
+
+    The widening ones are kept fp32: measured with `bench/export_recipe.py` and `bot eval`
+    (docs/notes/speed.md), that wins back most of what int8 loses for the least speed."""
+    import onnx
+
+    model = onnx.load(str(fp32))
+    shapes = {init.name: tuple(init.dims) for init in model.graph.initializer}
+    return [node.name for node in model.graph.node if node.op_type == "MatMul" and len(node.input) == 2
+            and len(shape := shapes.get(node.input[1], ())) == 2 and shape[0] != shape[1]
+            and (shape[1] > shape[0]) == widening]
+
+
+def quantize(fp32: Path, int8: Path, recipe: str, kept: list[str]) -> None:
+    """Quantise `fp32` into `int8`, leaving the nodes named in `kept` in fp32."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # Quantising logs advice on the root logger (shape pre-processing, which fails on this graph and gains
@@ -170,7 +187,7 @@ def _quantize(fp32: Path, int8: Path, recipe: str) -> None:
     root.setLevel(logging.ERROR)
     try:
         quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
-                         reduce_range=recipe.endswith("7bit"))
+                         reduce_range=recipe.endswith("7bit"), nodes_to_exclude=kept)
     finally:
         root.setLevel(level)
         root.handlers[:] = handlers

@@ -53,7 +53,8 @@ def test_existing_export_is_used_without_exporting(tmp_path, monkeypatch):
     for backend in ("auto", "onnx"):
         e = make_embedder(BUNDLED_MODEL, backend, tmp_path)
         assert isinstance(e, OnnxEmbedder)
-        assert e.name == "sentence-transformers/all-MiniLM-L6-v2+onnx-int8" and e.dim == 384
+        assert e.name == f"sentence-transformers/all-MiniLM-L6-v2+onnx-int8-v{onnx_export.EXPORT_VERSION}"
+        assert e.dim == 384
 
 
 def test_auto_falls_back_to_torch_and_says_why_once(tmp_path, monkeypatch, caplog):
