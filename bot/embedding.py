@@ -49,9 +49,10 @@ def _batches(texts: Sequence[str], size: int) -> list[Sequence[str]]:
 class SentenceEmbedder:
     """A sentence-transformers model loaded from disk on first use."""
 
-    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 64) -> None:
+    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 16) -> None:
         self.model = model
         self.name = BUNDLED_NAME if model == BUNDLED_MODEL else model
+        # 700 SQuAD2 sentences on 2 idle cores: 5.4 s in batches of 16, 6.1 s of 32, 7.3 s of 64.
         self.batch_size = batch_size
         self._st = None
 
