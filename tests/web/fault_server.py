@@ -1,8 +1,8 @@
 """`python tests/web/fault_server.py serve …`: the real `python -m bot serve`, plus two test-only questions.
 
 A question containing FAULT makes `Citebot.ask` raise an internal error whose text (SECRET) must never
-reach the browser or the API; one containing SLOW takes a quarter of a second, so a burst of them can
-fill the queue. Everything else — settings, launch parameters, auth — is exactly what `serve` does.
+reach the browser or the API; one containing SLOW takes a second, so a burst of them fills the queue
+faster than it drains. Everything else — settings, launch parameters, auth — is exactly what `serve` does.
 Test code only; never imported by the bot.
 """
 
@@ -27,7 +27,7 @@ def _test_ask(self: Citebot, question: object, history: Sequence[str] = (), mode
     if isinstance(question, str) and FAULT in question:
         raise RuntimeError(SECRET)
     if isinstance(question, str) and SLOW in question:
-        time.sleep(0.25)
+        time.sleep(1.0)  # 4 workers drain 4 a second: a burst of 100 outruns them
     return _ask(self, question, history, mode)
 
 
