@@ -16,14 +16,12 @@ module only holds, saves, loads and searches.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
-import signal
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -33,7 +31,8 @@ from typing import Any
 import faiss
 import numpy as np
 
-from bot.errors import BotError, IndexError_
+from bot import durable
+from bot.errors import IndexError_
 from bot.lexical import LexicalIndex
 from bot.links import title_index
 from bot.types import Chunk, Document
@@ -49,7 +48,6 @@ HASH_MAX_BYTES = 256 << 20
 _FILES = ("index.faiss", "vectors.npy", "sentences.npy", "chunks.jsonl", "documents.jsonl")
 _VERSION = re.compile(r"v\d{8}T\d{6}-[0-9a-f]{6}")  # what `save` names a version folder
 _LOAD_ATTEMPTS = 5  # a reader racing a build retries on the version the build just switched to
-_NEARLY_FULL = 1 << 20  # bytes free below which an errno-less failed write is taken for a full disk
 
 
 @dataclass
@@ -134,7 +132,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         index_dir.mkdir(parents=True, exist_ok=True)
         handle = open(index_dir / ".lock", "w")  # closed by the `with` below
     except OSError as err:
-        friendly = _write_error(err, index_dir)
+        friendly = durable.write_error(err, index_dir)
         if friendly is None:
             raise
         raise friendly from err
@@ -159,31 +157,31 @@ def save(store: Store, index_dir: Path) -> Path:
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         tmp.mkdir()
-        _crash_point("tmp-created")
+        durable.crash_point("tmp-created")
         # Serialised in memory and written here (not faiss.write_index) so a full disk is an OSError with
         # its errno, like every other file, rather than a RuntimeError worded by FAISS.
-        _write_bytes(tmp / "index.faiss", faiss.serialize_index(store.faiss_index))
+        durable.write_bytes(tmp / "index.faiss", faiss.serialize_index(store.faiss_index))
         np.save(tmp / "vectors.npy", store.vectors, allow_pickle=False)
-        _crash_point("vectors-written")
+        durable.crash_point("vectors-written")
         np.save(tmp / "sentences.npy", store.sentences, allow_pickle=False)
-        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in store.chunks))
-        _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in store.documents.values()))
+        durable.write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in store.chunks))
+        durable.write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in store.documents.values()))
         store.lexical.save(tmp / "bm25")
-        _crash_point("before-manifest")
+        durable.crash_point("before-manifest")
         files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
         manifest = dict(store.manifest, format_version=FORMAT_VERSION,
-                        files={name: _sha256(tmp / name) for name in files},
+                        files={name: durable.sha256(tmp / name) for name in files},
                         sizes={name: (tmp / name).stat().st_size for name in files})
         manifest_text = json.dumps(manifest, indent=1, ensure_ascii=False)
-        _write_atomic(tmp / "manifest.json", manifest_text)
-        _fsync_tree(tmp)
-        _crash_point("before-rename")
+        durable.write_atomic(tmp / "manifest.json", manifest_text)
+        durable.fsync_tree(tmp)
+        durable.crash_point("before-rename")
         os.rename(tmp, final)
-        _crash_point("after-rename")
-        _write_atomic(index_dir / "CURRENT", json.dumps(
+        durable.crash_point("after-rename")
+        durable.write_atomic(index_dir / "CURRENT", json.dumps(
             {"version": version, "manifest_sha256": hashlib.sha256(manifest_text.encode("utf-8")).hexdigest()}))
     except OSError as err:
-        friendly = _write_error(err, index_dir)
+        friendly = durable.write_error(err, index_dir)
         if friendly is None:
             raise
         raise friendly from err
@@ -191,7 +189,7 @@ def save(store: Store, index_dir: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)  # already renamed away when all went well
         if _read_current(index_dir).get("version") != version:
             shutil.rmtree(final, ignore_errors=True)
-    _crash_point("after-current")
+    durable.crash_point("after-current")
     store.manifest = manifest
     _remove_debris(index_dir)
     return final
@@ -238,15 +236,15 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Sto
     missing = [name for name in _FILES if name not in files]
     sizes = manifest.get("sizes") if isinstance(manifest.get("sizes"), dict) else {}
     bad = missing or [name for name, digest in files.items()
-                      if not _intact(folder / name, digest, sizes.get(name), verify)]
+                      if not durable.intact(folder / name, digest, sizes.get(name), verify, HASH_MAX_BYTES)]
     if bad:
         raise IndexError_(f"The index is damaged ({', '.join(sorted(bad)[:3])} missing or changed); rebuild it "
                           "with: python -m bot index")
     try:
         documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"])})
-                     for d in _read_jsonl(folder / "documents.jsonl")}
+                     for d in durable.read_jsonl(folder / "documents.jsonl")}
         chunks = [Chunk(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
-                  for c in _read_jsonl(folder / "chunks.jsonl")]
+                  for c in durable.read_jsonl(folder / "chunks.jsonl")]
         # Memory-mapped: pages are read when a search touches them, and shared between processes.
         return Store(manifest=manifest, documents=documents, chunks=chunks,
                      sentences=np.load(folder / "sentences.npy", allow_pickle=False),
@@ -276,108 +274,6 @@ def _read_current(index_dir: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return record if isinstance(record, dict) and isinstance(record.get("version"), str) else {}
-
-
-def _write_error(err: OSError, index_dir: Path) -> BotError | None:
-    """What to tell the user about an OSError met while writing the index; None when it is not theirs to fix.
-
-    Called before the half-written folder is removed, so a full disk still looks full.
-    """
-    if err.errno in (errno.ENOSPC, errno.EDQUOT) or (err.errno is None and _nearly_full(index_dir)):
-        return BotError("Not enough disk space to save the index; the previous index is still in use. Free some "
-                        f"space on the disk that holds the index folder '{index_dir.name}', then run: "
-                        "python -m bot index")
-    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return BotError(f"The index folder '{index_dir.name}' cannot be written; the previous index is still in "
-                        "use. Check its permissions or pass --index DIR.")
-    return None
-
-
-def _nearly_full(index_dir: Path) -> bool:
-    # numpy writes arrays with `tofile`, which reports a full disk as "N requested and M written" with no
-    # errno; the free space left at that moment tells it apart.
-    try:
-        return shutil.disk_usage(index_dir).free < _NEARLY_FULL
-    except OSError:
-        return False
-
-
-def _crash_point(name: str) -> None:
-    """Test hook: with BOT_TEST_CRASH_AT=<name> the process SIGKILLs itself here, as a power cut or the OOM
-    killer would, so tests/test_crash_safety.py can prove every step of `save` leaves a loadable index.
-    Points, in order: tmp-created, vectors-written, before-manifest, before-rename, after-rename,
-    after-current. Unset (always, outside that test), it does nothing."""
-    if os.environ.get("BOT_TEST_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _intact(path: Path, digest: str, size: int | None, verify: bool) -> bool:
-    """Present, of the recorded size, and (when `verify`, for files up to `HASH_MAX_BYTES`) of the recorded
-    SHA-256. Manifests written before sizes were recorded get every file hashed. A file that vanishes while
-    it is checked (a build removed an old version) is not intact, and `load` starts over."""
-    try:
-        actual = path.stat().st_size
-        if size is not None and actual != size:
-            return False
-        if not verify or (size is not None and actual > HASH_MAX_BYTES):
-            return True
-        return _sha256(path) == digest
-    except OSError:
-        return False
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            yield json.loads(line)
-
-
-def _write_bytes(path: Path, data: np.ndarray) -> None:
-    with open(path, "wb") as handle:
-        handle.write(memoryview(np.ascontiguousarray(data)))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)  # left only when writing failed (a full disk)
-    _fsync_dir(path.parent)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_debris(index_dir: Path) -> None:
