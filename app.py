@@ -1,16 +1,10 @@
 """Start Citebot's web UI: load (or build) the index of seeds/ — or BOT_DOCS_DIR — and serve the chat on
-http://127.0.0.1:7860. Settings come from BOT_* environment variables (see README)."""
+http://127.0.0.1:7860. Settings come from BOT_* environment variables (see README). The same as
+`python -m bot serve`, whose error handling and notices (e.g. the one-time ONNX export) it shares."""
 
-from bot.config import load_settings
-from bot.errors import BotError
+import sys
+
+from bot.cli import main
 
 if __name__ == "__main__":
-    import sys
-
-    from bot.ui import serve
-
-    try:
-        serve(load_settings())
-    except BotError as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(1)
+    sys.exit(main(["serve"]))

@@ -8,6 +8,7 @@ without pickle, JSON vocabulary) plus `df.json`. It does not fuse or rank agains
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections import Counter
@@ -18,6 +19,9 @@ import bm25s
 import numpy as np
 import Stemmer
 
+# bm25s sets its own logger to DEBUG when imported, so its per-build debug lines would reach any root handler
+# (the CLI's and the web UI's print the bot's notices); only its warnings are worth a user's attention.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STEMMER = Stemmer.Stemmer("english")
 _STOP = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"did", "does", "do", "was", "were", "is", "are", "what",

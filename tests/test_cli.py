@@ -111,3 +111,12 @@ def test_a_bad_setting_stops_the_web_ui_with_one_line() -> None:
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1] == \
         "error: BOT_BACKEND is not usable: backend must be auto, torch or onnx, got 'gpu'; fix or unset it."
+
+
+def test_index_prints_only_the_bots_own_lines(settings) -> None:
+    """No library chatter: bm25s logs at DEBUG, which a root handler (the CLI sets one) would print."""
+    result = run_cli(["index", "--docs", str(settings.docs_dir), "--index", str(settings.index_dir)])
+    assert result.returncode == 0
+    lines = [line.strip() for line in result.stderr.replace("\r", "\n").splitlines() if line.strip()]
+    assert not [line for line in lines if "index from" in line], lines
+    assert lines[-1].startswith("Built the index (no index yet): 1 documents, 21 passages"), lines
