@@ -132,10 +132,11 @@ def test_a_burst_beyond_the_queue_is_told_to_try_again(server, client) -> None:
 
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=100) as pool:
-            results = list(pool.map(join, range(100)))  # 4 running + 64 queued fit, plus what drains meanwhile
+            # 4 running + 64 queued fit, plus what drains meanwhile (76–94 of 100 seen): 200 leave a margin.
+            results = list(pool.map(join, range(200)))
         print(f"\nburst sent in {time.monotonic() - started:.2f} s")
     statuses = Counter(status for status, _ in results)
-    print(f"\n100 simultaneous slow questions: {dict(statuses)}")
+    print(f"\n200 simultaneous slow questions: {dict(statuses)}")
     assert set(statuses) == {200, 503}, statuses  # accepted, or refused as busy: nothing else
     assert all("Queue is full" in text for status, text in results if status == 503)
     deadline = time.monotonic() + 60
