@@ -45,8 +45,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         onnx_export._export_fp32(model_dir, fp32)
-        widening = onnx_export.widening_matmuls(fp32)
-        narrowing = onnx_export.widening_matmuls(fp32, widening=False)
+        widening = onnx_export.resizing_matmuls(fp32, widening=True)
+        narrowing = onnx_export.resizing_matmuls(fp32, widening=False)
         for name, kept in (("all int8", []), ("widening fp32 (shipped)", widening),
                            ("narrowing fp32", narrowing)):
             path = Path(tmp) / f"{len(kept)}-{name[:3]}.onnx"

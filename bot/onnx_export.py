@@ -102,7 +102,7 @@ def export_int8(model_dir: Path, folder: Path, recipe: str | None = None) -> Pat
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-export-", dir=folder.parent))
     try:
         reference = _export_fp32(model_dir, tmp / "model-fp32.onnx")
-        kept = widening_matmuls(tmp / "model-fp32.onnx")
+        kept = resizing_matmuls(tmp / "model-fp32.onnx", widening=True)
         quantize(tmp / "model-fp32.onnx", tmp / MODEL_FILE, recipe, kept)
         (tmp / "model-fp32.onnx").unlink()
         worst = _self_check(tmp / MODEL_FILE, model_dir, reference)
@@ -161,9 +161,9 @@ def _export_fp32(model_dir: Path, out: Path) -> np.ndarray:
     return mean_pool(hidden, feeds["attention_mask"])
 
 
-def widening_matmuls(fp32: Path, widening: bool = True) -> list[str]:
-    """The MatMuls whose weight widens the hidden size (each layer's feed-forward input, 384 → 1536 here);
-    with `widening=False`, those that narrow it back (the feed-forward output).
+def resizing_matmuls(fp32: Path, widening: bool) -> list[str]:
+    """The MatMuls whose weight changes the hidden size: with `widening`, each layer's feed-forward input
+    (384 → 1536 here); without, the feed-forward output that narrows it back.
 
     The widening ones are kept fp32: measured with `bench/export_recipe.py` and `bot eval`
     (docs/notes/speed.md), that wins back most of what int8 loses for the least speed."""

@@ -101,5 +101,5 @@ def test_widening_and_narrowing_matmuls_are_found_by_weight_shape(tmp_path):
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
         [numpy_helper.from_array(w, name) for name, w in weights.items()])
     save(helper.make_model(graph), str(tmp_path / "m.onnx"))
-    assert onnx_export.widening_matmuls(tmp_path / "m.onnx") == ["ffn_in"]
-    assert onnx_export.widening_matmuls(tmp_path / "m.onnx", widening=False) == ["ffn_out"]
+    assert onnx_export.resizing_matmuls(tmp_path / "m.onnx", widening=True) == ["ffn_in"]
+    assert onnx_export.resizing_matmuls(tmp_path / "m.onnx", widening=False) == ["ffn_out"]
