@@ -4,7 +4,7 @@ http://127.0.0.1:7860. Settings come from BOT_* environment variables (see READM
 
 import sys
 
-from bot.cli import main
+from bot.faces.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["serve"]))

@@ -17,10 +17,10 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 from docmakers import HTML_PAGE, pdf_bytes  # noqa: E402
 
 from bot.assistant import Citebot  # noqa: E402
-from bot.chunking import chunk_document  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.embedding import FakeEmbedder  # noqa: E402
-from bot.readers import read_file  # noqa: E402
+from bot.embed.fake import FakeEmbedder  # noqa: E402
+from bot.ingest.chunking import chunk_document  # noqa: E402
+from bot.ingest.reading import read_file  # noqa: E402
 from bot.types import Document  # noqa: E402
 
 

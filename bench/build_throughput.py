@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 from bench.measure import RESULTS, SQUAD_CORPUS, peak_rss_mb, ratio, write
-from bot.chunking import chunk_document
 from bot.config import BUNDLED_MODEL, load_settings
-from bot.embedding import make_embedder
+from bot.embed.choose import make_embedder
 from bot.evaluate import load_corpus
-from bot.indexer import ensure_index
+from bot.ingest.chunking import chunk_document
+from bot.store.indexer import ensure_index
 
 
 def main() -> None:

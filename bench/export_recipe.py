@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from bench import measure
-from bot import onnx_export
 from bot.config import BUNDLED_MODEL
-from bot.embedding import SentenceEmbedder, _model_dir
+from bot.embed import onnx_export
+from bot.embed.choose import _model_dir
+from bot.embed.onnx_runtime import OnnxEmbedder
+from bot.embed.sbert import SentenceEmbedder
 from bot.evaluate import load_corpus
-from bot.onnx_embedding import OnnxEmbedder
 
 SENTENCES = 2_000
 

@@ -1,4 +1,4 @@
-"""Fit the abstention model (bot/abstention.json) from labelled questions, and report it on held-out ones.
+"""Fit the abstention model (bot/answer/abstention.json) from labelled questions, and report it on held-out ones.
 
 Positives are answerable questions asked of their own corpus (the seed dev set plus bench/seed_extra.jsonl,
 SQuAD2, HotpotQA); negatives
@@ -25,11 +25,11 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.abstention import FEATURES, WEIGHTS_FILE  # noqa: E402
+from bot.answer.abstention import FEATURES, WEIGHTS_FILE  # noqa: E402
 from bot.assistant import Citebot  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.eval_cli import corpus_bot  # noqa: E402
 from bot.evaluate import load_questions  # noqa: E402
+from bot.faces.eval_cli import corpus_bot  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 
@@ -77,7 +77,7 @@ def main() -> None:
     ]
     cache = json.loads(CACHE.read_text()) if CACHE.is_file() else {}
     baselines = {}
-    for corpus, bot in bots.items():  # what unrelated questions score in each library (see bot/abstention.py)
+    for corpus, bot in bots.items():  # what unrelated questions score in each library (see bot/answer/abstention.py)
         key = f"{bot.embedder.name}|baseline {corpus}"
         if key not in cache:
             cache[key] = list(bot.baseline(bot.store))

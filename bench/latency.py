@@ -23,9 +23,10 @@ import numpy as np
 from bench import measure
 from bot.assistant import Citebot
 from bot.config import BUNDLED_MODEL, load_settings
-from bot.documents import read_folder
-from bot.embedding import Embedder, make_embedder
+from bot.embed.base import Embedder
+from bot.embed.choose import make_embedder
 from bot.evaluate import load_corpus, load_questions
+from bot.ingest.folder import read_folder
 from bot.types import Document
 
 CACHE = measure.RESULTS / "cache"

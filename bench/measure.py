@@ -105,8 +105,8 @@ def mixed_corpus_file(target_chunks: int = 10_000) -> Path:
 def mixed_corpus(target_chunks: int = 10_000, seed: int = 0) -> list[Any]:
     """SQuAD2 + HotpotQA paragraphs, plus padding documents made of their own sentences drawn at random
     until chunking gives `target_chunks` passages (the two corpora give about 6,100)."""
-    from bot.chunking import chunk_document
     from bot.evaluate import load_corpus
+    from bot.ingest.chunking import chunk_document
     from bot.types import Document
 
     docs = load_corpus(SQUAD_CORPUS) + load_corpus(HOTPOT_CORPUS)

@@ -27,7 +27,7 @@ import faiss
 import numpy as np
 
 from bench import measure
-from bot import store as store_mod
+from bot.store import faiss_store as store_mod
 
 QUERIES = 200
 

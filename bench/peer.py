@@ -27,7 +27,7 @@ from pathlib import Path
 from bench import measure
 from bot.assistant import Citebot
 from bot.config import load_settings
-from bot.embedding import make_embedder
+from bot.embed.choose import make_embedder
 from bot.evaluate import load_corpus, load_questions, recall_at, run
 
 PEER_VENV = measure.ROOT / "bench" / ".peer-venv"

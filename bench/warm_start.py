@@ -29,7 +29,7 @@ t0 = time.perf_counter()
 from pathlib import Path
 from bot.assistant import Citebot
 from bot.config import load_settings
-from bot.documents import read_folder
+from bot.ingest.folder import read_folder
 from bot.evaluate import load_corpus
 t1 = time.perf_counter()
 settings = load_settings(index_dir=Path({index!r}), docs_dir=Path({docs!r}), backend={backend!r})

@@ -1,7 +1,7 @@
-"""Entry point for `python -m bot`; everything is in `bot.cli`."""
+"""Entry point for `python -m bot`; everything is in `bot.faces.cli`."""
 
 import sys
 
-from bot.cli import main
+from bot.faces.cli import main
 
 sys.exit(main())

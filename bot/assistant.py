@@ -15,19 +15,20 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.abstention import Signals, confidence, null_means, null_questions
-from bot.answer import NOT_FOUND, Scored, compose, coverage, score_sentences
+from bot.answer.abstention import Signals, confidence, null_means, null_questions
+from bot.answer.compose import NOT_FOUND, Scored, compose, coverage, score_sentences
+from bot.answer.conversation import Turn, resolve, turn_of
+from bot.answer.question import normalize_question
+from bot.answer.retrieval import Ranking, rank
 from bot.config import Settings
-from bot.conversation import Turn, resolve, turn_of
-from bot.documents import Skipped
-from bot.embedding import Embedder, make_embedder
+from bot.embed.base import Embedder
+from bot.embed.choose import make_embedder
 from bot.errors import QuestionError
-from bot.indexer import BuildReport, StageProgress, ensure_index
-from bot.lexical import tokenize
-from bot.question import normalize_question
-from bot.retrieval import Ranking, rank
-from bot.store import Store
-from bot.sync import SyncPlan, sync_folder
+from bot.ingest.folder import Skipped
+from bot.store.base import Store
+from bot.store.indexer import BuildReport, StageProgress, ensure_index
+from bot.store.lexical import tokenize
+from bot.store.sync import SyncPlan, sync_folder
 from bot.types import Answer, Document
 
 History = Sequence[Turn | str]  # earlier turns, oldest first; plain text when their answers are not at hand

@@ -14,7 +14,8 @@ import pytest
 
 from bot.assistant import Citebot
 from bot.config import PROJECT_ROOT, Settings
-from bot.embedding import FakeEmbedder, SentenceEmbedder
+from bot.embed.fake import FakeEmbedder
+from bot.embed.sbert import SentenceEmbedder
 
 SHARED = PROJECT_ROOT.parent / "shared"
 EVAL = SHARED / "eval"

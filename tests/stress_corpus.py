@@ -16,11 +16,11 @@ import re
 import sys
 from pathlib import Path
 
-from bot import store as store_mod
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.documents import read_folder
-from bot.embedding import FakeEmbedder
+from bot.embed.fake import FakeEmbedder
+from bot.ingest.folder import read_folder
+from bot.store import faiss_store as store_mod
 
 QUESTION = "Who is the lighthouse keeper of Marrow harbour?"
 KEEPER = {"alpha": "Orrin Vale", "beta": "Perrin Gale"}

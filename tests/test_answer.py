@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot.answer import _display
+from bot.answer.compose import _display
 from bot.config import Settings
 
 

@@ -7,12 +7,15 @@ import logging
 import numpy as np
 import pytest
 
-from bot import embedding, onnx_export
 from bot.config import BUNDLED_MODEL, Settings, load_settings
-from bot.embedding import FakeEmbedder, SentenceEmbedder, make_embedder
+from bot.embed import choose as embedding
+from bot.embed import onnx_export
+from bot.embed.choose import make_embedder
+from bot.embed.fake import FakeEmbedder
+from bot.embed.onnx_runtime import OnnxEmbedder
+from bot.embed.sbert import SentenceEmbedder
 from bot.errors import BotError
-from bot.indexer import build, stale_reason
-from bot.onnx_embedding import OnnxEmbedder
+from bot.store.indexer import build, stale_reason
 from bot.types import Document
 
 
@@ -59,7 +62,7 @@ def test_existing_export_is_used_without_exporting(tmp_path, monkeypatch):
 
 def test_auto_falls_back_to_torch_and_says_why_once(tmp_path, monkeypatch, caplog):
     _without(monkeypatch, "onnxruntime")
-    with caplog.at_level(logging.WARNING, logger="bot.embedding"):
+    with caplog.at_level(logging.WARNING, logger="bot.embed.choose"):
         first = make_embedder(BUNDLED_MODEL, "auto", tmp_path)
         second = make_embedder(BUNDLED_MODEL, "auto", tmp_path)
     assert isinstance(first, SentenceEmbedder) and isinstance(second, SentenceEmbedder)
@@ -88,7 +91,7 @@ def test_failed_export_falls_back_under_auto(tmp_path, monkeypatch, caplog):
     def broken(*_a):
         raise RuntimeError("tracing failed")
     monkeypatch.setattr(onnx_export, "export_int8", broken)
-    with caplog.at_level(logging.WARNING, logger="bot.embedding"):
+    with caplog.at_level(logging.WARNING, logger="bot.embed.choose"):
         assert isinstance(make_embedder(BUNDLED_MODEL, "auto", tmp_path), SentenceEmbedder)
     assert "the ONNX export failed (tracing failed)" in caplog.text
     with pytest.raises(BotError, match=r"the ONNX export failed \(tracing failed\)"):

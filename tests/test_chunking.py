@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.chunking import chunk_document, split_sentences
+from bot.ingest.chunking import chunk_document, split_sentences
 from bot.types import Document
 from tests.conftest import SEED_FILE
 

@@ -70,7 +70,7 @@ def test_after_a_change_one_process_builds_and_the_other_waits_and_loads(librari
 READER = """
 import json, sys, time
 from pathlib import Path
-from bot import store
+from bot.store import faiss_store as store
 from bot.errors import IndexError_
 index, stop, expected = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
 loads, seen, failures = 0, {}, []

@@ -1,13 +1,13 @@
 """Follow-up questions: known queries for known histories, topic switches, and the bot using them.
 
 The resolver is pure, so most expectations are exact strings worked out by hand from the rules in
-`bot/conversation.py`: a follow-up's query is the message, the earlier (resolved) question, then the
+`bot/answer/conversation.py`: a follow-up's query is the message, the earlier (resolved) question, then the
 names in that turn's cited sentences that were not already said.
 """
 
 import pytest
 
-from bot.conversation import Turn, is_follow_up, names, resolve, retrieval_query, turn_of
+from bot.answer.conversation import Turn, is_follow_up, names, resolve, retrieval_query, turn_of
 
 CALL = Turn("Who did Vance call?", ("Vance would then make a call to Indian Prime Minister Narendra Modi.",))
 

@@ -28,8 +28,8 @@ from stress_corpus import (
     write_library,
 )
 
-from bot import store as store_mod
 from bot.config import PROJECT_ROOT
+from bot.store import faiss_store as store_mod
 
 CRASH_POINTS = ("tmp-created", "vectors-written", "before-manifest", "before-rename", "after-rename",
                 "after-current")

@@ -26,9 +26,9 @@ from stress_corpus import (
     write_library,
 )
 
-from bot import store as store_mod
 from bot.config import PROJECT_ROOT
 from bot.errors import BotError
+from bot.store import faiss_store as store_mod
 
 NO_SPACE = (r"^Not enough disk space to save the index; the previous index is still in use\. Free some space on "
             r"the disk that holds the index folder 'index', then run: python -m bot index$")

@@ -6,14 +6,14 @@ import zlib
 import pytest
 from docmakers import HTML_PAGE, encrypt_pdf, pdf_bytes, write_docx
 
-from bot import readers_docx
 from bot.assistant import Citebot
-from bot.chunking import chunk_document
 from bot.config import Settings
-from bot.embedding import FakeEmbedder
+from bot.embed.fake import FakeEmbedder
 from bot.errors import DocumentError
-from bot.readers import Limits, read_file
-from bot.sandbox import read_in_child
+from bot.ingest.chunking import chunk_document
+from bot.ingest.readers import docx as readers_docx
+from bot.ingest.reading import Limits, read_file
+from bot.ingest.sandbox import read_in_child
 
 OWL_PAGES = ["Owl Field Notes\nOwls hunt at night across open fields.", "",
              "Barn owls swallow voles whole.\nTheir pellets hold the bones."]

@@ -10,9 +10,9 @@ import sys
 import pytest
 from hostile import HOSTILE, NORMAL, check_message, check_reply
 
-from bot.cli import main
 from bot.config import PROJECT_ROOT
-from bot.ui import make_chat
+from bot.faces.cli import main
+from bot.faces.ui import make_chat
 
 
 def check_chat(reply: object) -> str:

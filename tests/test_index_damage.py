@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from stress_corpus import KEEPER, QUESTION, write_library
 
-from bot import store as store_mod
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.embedding import FakeEmbedder
+from bot.embed.fake import FakeEmbedder
 from bot.errors import IndexError_
+from bot.store import faiss_store as store_mod
 
 
 def _truncate_to_zero(path: Path) -> None:

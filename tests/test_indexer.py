@@ -6,7 +6,7 @@ import pytest
 
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.embedding import FakeEmbedder
+from bot.embed.fake import FakeEmbedder
 from bot.errors import BotError
 
 

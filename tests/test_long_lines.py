@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bot.chunking import chunk_document, split_sentences
+from bot.ingest.chunking import chunk_document, split_sentences
 from bot.types import Document
 
 MB = 1024 * 1024

@@ -37,7 +37,7 @@ pickle.Unpickler = _pickle.Unpickler = RefusedC
 pickle._Unpickler = RefusedPy
 
 from pathlib import Path
-from bot import store
+from bot.store import faiss_store as store
 from bot.assistant import Citebot
 from bot.config import Settings
 docs, index, model = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]

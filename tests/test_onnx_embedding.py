@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import onnx_export
 from bot.config import BUNDLED_MODEL
-from bot.embedding import SentenceEmbedder, make_embedder
-from bot.onnx_embedding import OnnxEmbedder
+from bot.embed import onnx_export
+from bot.embed.choose import make_embedder
+from bot.embed.onnx_runtime import OnnxEmbedder
+from bot.embed.sbert import SentenceEmbedder
 
 pytestmark = pytest.mark.slow  # loads the real bundled model
 
@@ -79,7 +80,7 @@ def test_batches_and_progress(onnx_embedder):
 
 
 def test_answering_with_an_export_does_not_import_torch(onnx_cache):
-    code = ("import sys; from pathlib import Path; from bot.embedding import make_embedder; "
+    code = ("import sys; from pathlib import Path; from bot.embed.choose import make_embedder; "
             f"e = make_embedder('bundled', 'auto', Path({str(onnx_cache)!r})); e.encode(['hello']); "
             "print(type(e).__name__, sorted(m for m in ('torch', 'sentence_transformers', 'transformers') "
             "if m in sys.modules))")

@@ -14,9 +14,9 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.chunking import chunk_document
+from bot.answer.question import normalize_question
 from bot.errors import QuestionError
-from bot.question import normalize_question
+from bot.ingest.chunking import chunk_document
 from bot.types import Document
 
 ANY_CHAR = st.characters(exclude_categories=())  # every code point, lone surrogates included

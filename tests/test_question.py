@@ -2,8 +2,8 @@
 
 import pytest
 
+from bot.answer.question import normalize_question
 from bot.errors import QuestionError
-from bot.question import normalize_question
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

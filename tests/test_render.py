@@ -9,8 +9,8 @@ import pytest
 
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.docview import EMPTY, document_html, parse_reference, reference
-from bot.render import answer_html
+from bot.faces.docview import EMPTY, document_html, parse_reference, reference
+from bot.faces.render import answer_html
 from tests.conftest import HOSTILE_TEXT
 
 QUESTION = "Where do the striped zebras graze and what is the zebra payload?"

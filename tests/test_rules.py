@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from bot import abstention
+from bot.answer import abstention as abstention
+from bot.answer.retrieval import rank
 from bot.config import Settings
-from bot.embedding import FakeEmbedder
-from bot.indexer import build
-from bot.retrieval import rank
+from bot.embed.fake import FakeEmbedder
+from bot.store.indexer import build
 from bot.types import Document
 
 

@@ -11,8 +11,8 @@ import os
 import gradio as gr
 import pytest
 
-from bot import ui
 from bot.config import Settings
+from bot.faces import ui as ui
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from bot import store as store_mod
 from bot.config import Settings
 from bot.errors import IndexError_
-from bot.indexer import build
+from bot.store import faiss_store as store_mod
+from bot.store.indexer import build
 from bot.types import Document
 
 

@@ -6,12 +6,12 @@ import faiss
 import numpy as np
 import pytest
 
-from bot import indexer
-from bot import store as store_mod
+from bot.answer.retrieval import rank
 from bot.config import Settings
-from bot.embedding import FakeEmbedder
+from bot.embed.fake import FakeEmbedder
 from bot.errors import IndexError_
-from bot.retrieval import rank
+from bot.store import faiss_store as store_mod
+from bot.store import indexer
 from bot.types import Document
 
 

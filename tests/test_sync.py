@@ -7,15 +7,15 @@ import time
 import pytest
 from docmakers import pdf_bytes
 
-from bot import sync
 from bot.assistant import Citebot
-from bot.cli import main
 from bot.config import Settings
-from bot.documents import Skipped
-from bot.embedding import FakeEmbedder
+from bot.embed.fake import FakeEmbedder
 from bot.errors import BotError
-from bot.readers import read_file
-from bot.sync import plan_folder
+from bot.faces.cli import main
+from bot.ingest.folder import Skipped
+from bot.ingest.reading import read_file
+from bot.store import sync
+from bot.store.sync import plan_folder
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.conversation import Turn
-from bot.ui import build_demo, make_chat, make_respond, user_messages
+from bot.answer.conversation import Turn
+from bot.faces.ui import build_demo, make_chat, make_respond, user_messages
 
 
 def test_chat_api_answers_with_citations(fake_bot) -> None:

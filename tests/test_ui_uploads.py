@@ -1,7 +1,7 @@
 """Uploads through the UI's own function: local use joins the library, shared use stays in the session."""
 
 from bot.assistant import Citebot
-from bot.ui import make_respond, make_upload
+from bot.faces.ui import make_respond, make_upload
 
 NOTE = "Harbour notes.\n\nThe lighthouse keeper Ingrid Halvorsen painted the tower red in 1931.\n"
 

@@ -6,10 +6,10 @@ from docmakers import pdf_bytes
 
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.docs_folder import safe_name, save_copy
-from bot.embedding import FakeEmbedder
+from bot.embed.fake import FakeEmbedder
 from bot.errors import DocumentError
-from bot.uploads import Upload, UploadStatus, receive_uploads, session_bot
+from bot.faces.uploads import Upload, UploadStatus, receive_uploads, session_bot
+from bot.ingest.docs_folder import safe_name, save_copy
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 
 from bot.assistant import Citebot
-from bot.cli import main
+from bot.faces.cli import main
 from bot.types import Answer
 
 FAULT = "trigger-an-internal-error"

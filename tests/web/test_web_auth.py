@@ -13,7 +13,7 @@ from gradio_client import Client
 from hostile import NORMAL
 
 from bench.live_server import LiveServer
-from bot.cli import main
+from bot.faces.cli import main
 
 USER, PASSWORD = "alice", "correct horse:battery staple"  # a colon inside the password is allowed
 
@@ -47,10 +47,10 @@ def test_the_right_login_gets_answers(auth_server) -> None:
 
 @pytest.fixture
 def served(monkeypatch, settings) -> list:
-    import bot.ui
+    import bot.faces.ui
 
     captured: list = []
-    monkeypatch.setattr(bot.ui, "serve", captured.append)
+    monkeypatch.setattr(bot.faces.ui, "serve", captured.append)
     return captured
 
 

@@ -104,7 +104,7 @@ def test_monitoring_and_run_history_are_off(server) -> None:
 
 def test_the_blocked_paths_cover_the_index_and_the_documents(site) -> None:
     from bot.config import Settings
-    from bot.ui import blocked_paths
+    from bot.faces.ui import blocked_paths
 
     blocked = blocked_paths(Settings(docs_dir=site.docs, index_dir=site.index))
     for folder in (site.index, site.docs, site.docs.parent, PROJECT_ROOT):

@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
 
 from bot.errors import DocumentError
-from bot.text import clean_text, guess_title
+from bot.ingest.decoding import clean_text, guess_title
 
 MAX_UNPACKED = 512 * 1024 * 1024
 _HEADING_STYLE = re.compile(r"Heading (\d)")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import DocumentError
-from bot.readers_html import read_html
-from bot.sandbox import read_in_child
-from bot.text import decode_text, guess_title
+from bot.ingest.decoding import decode_text, guess_title
+from bot.ingest.readers.html import read_html
+from bot.ingest.sandbox import read_in_child
 from bot.types import Document
 
 SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})

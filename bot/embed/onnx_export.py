@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.embed.onnx_runtime import load_tokenizer, mean_pool, new_session, tokenize
 from bot.errors import BotError
-from bot.onnx_embedding import load_tokenizer, mean_pool, new_session, tokenize
 
 MODEL_FILE = "model-int8.onnx"
 META_FILE = "export.json"

@@ -1,7 +1,7 @@
 """Read one file in a child process under a wall-clock timeout and a memory cap; JSON comes back.
 
 A hostile PDF, Word or HTML file can make its parser loop or allocate without end. `read_in_child` runs
-`python -m bot.sandbox KIND PATH TITLE MEMORY_MB`, which caps its own address space (RLIMIT_AS) before it
+`python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which caps its own address space (RLIMIT_AS) before it
 imports any parser, reads the file with the reader for KIND and prints one JSON object on stdout:
 `{"title", "text", "pages"}` or `{"error"}`. The parent kills it at the timeout, so the worst case is a
 one-line reason and the app carries on. Nothing is pickled. The readers live in `readers_*`; this module
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.errors import DocumentError
 
-_PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # so the child imports this very `bot`
+_PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # so the child imports this very `bot`
 _WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page"}
 _OUT_OF_MEMORY = "out of memory"
 
@@ -28,7 +28,7 @@ def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
                   memory_mb: int) -> tuple[str, str, tuple[int, ...]]:
     """(title, text, page starts) read by the `kind` reader in a bounded child; `DocumentError` says why not."""
     what = _WHAT[kind]
-    command = [sys.executable, "-m", "bot.sandbox", kind, str(path.absolute()), fallback_title, str(memory_mb)]
+    command = [sys.executable, "-m", "bot.ingest.sandbox", kind, str(path.absolute()), fallback_title, str(memory_mb)]
     try:
         # stderr is dropped: parsers can print megabytes of repair warnings the user cannot act on.
         done = subprocess.run(command, cwd=_PACKAGE_PARENT, env=_child_env(), stdin=subprocess.DEVNULL,
@@ -62,15 +62,15 @@ def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[st
     pages: tuple[int, ...] = ()
     try:  # parsers are imported only now, under the cap, and only the one this file needs
         if kind == "pdf":
-            from bot.readers_pdf import extract_pdf
+            from bot.ingest.readers.pdf import extract_pdf
 
             title, text, pages = extract_pdf(Path(path), fallback_title)
         elif kind == "docx":
-            from bot.readers_docx import read_docx
+            from bot.ingest.readers.docx import read_docx
 
             title, text = read_docx(Path(path), fallback_title)
         else:
-            from bot.readers_html import read_html
+            from bot.ingest.readers.html import read_html
 
             title, text = read_html(Path(path).read_bytes(), fallback_title)
     except DocumentError as err:

@@ -19,13 +19,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from bot import store as store_mod
-from bot.chunking import chunk_document
 from bot.config import Settings
-from bot.embedding import Embedder
+from bot.embed.base import Embedder
 from bot.errors import BotError, IndexError_
-from bot.lexical import LexicalIndex
-from bot.store import Store
+from bot.ingest.chunking import chunk_document
+from bot.store import faiss_store as store_mod
+from bot.store.base import Store
+from bot.store.lexical import LexicalIndex
 from bot.types import Chunk, Document
 
 
@@ -176,7 +176,7 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
-    store = Store(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,
+    store = store_mod.FaissStore(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,
                   sentences=np.asarray(rows, dtype=np.int64).reshape(-1, 3), vectors=vectors, lexical=lexical)
     return store, len(to_embed)
 

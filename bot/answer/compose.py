@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.lexical import LexicalIndex, tokenize
-from bot.retrieval import Ranking
-from bot.store import Store
+from bot.answer.retrieval import Ranking
+from bot.store.base import Store
+from bot.store.lexical import LexicalIndex, tokenize
 from bot.types import Citation, Hit
 
 NOT_FOUND = "I could not find this in the documents."

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.links import mentioned_documents
-from bot.store import Store
+from bot.store.base import Store
+from bot.store.links import mentioned_documents
 from bot.types import Hit
 
 W_MEAN = 0.3  # whole-passage cosine, beside the best sentence's

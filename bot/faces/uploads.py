@@ -16,12 +16,12 @@ from pathlib import Path
 
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.docs_folder import numbered, safe_name, save_copy
-from bot.embedding import Embedder
+from bot.embed.base import Embedder
 from bot.errors import DocumentError
-from bot.indexer import StageProgress, build
-from bot.readers import SUPPORTED, Limits, read_file, unsupported_reason
-from bot.store import Store
+from bot.ingest.docs_folder import numbered, safe_name, save_copy
+from bot.ingest.reading import SUPPORTED, Limits, read_file, unsupported_reason
+from bot.store.base import Store
+from bot.store.indexer import StageProgress, build
 from bot.types import Document
 
 

@@ -4,9 +4,9 @@ The only module that imports gradio. `build_demo` lays out the page (description
 clear button, document panel) and wires a `Citebot` into it: answers stream in (the answer first, then
 its sources and "Why this answer"), follow-ups are resolved from the conversation kept per browser
 session, and clicking [n] or "View in document" opens the whole document in the panel, scrolled to the
-passage (bot/static/viewer.js asks `open_reference` for it). `chat` is the `/chat` API, which takes the
+passage (bot/faces/static/viewer.js asks `open_reference` for it). `chat` is the `/chat` API, which takes the
 earlier messages as an optional `history`. `serve` launches with server-side rendering off and errors
-hidden from the browser. HTML is built by `render` and `docview`; styles live in bot/static/citebot.css.
+hidden from the browser. HTML is built by `render` and `docview`; styles live in bot/faces/static/citebot.css.
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from typing import Any
 
 import gradio as gr
 
+from bot.answer.conversation import Turn, turn_of
 from bot.assistant import Citebot
 from bot.config import PROJECT_ROOT, Settings
-from bot.conversation import Turn, turn_of
-from bot.docview import EMPTY, document_html
 from bot.errors import BotError
-from bot.progress import StageBars
-from bot.readers import SUPPORTED
-from bot.render import PENDING, answer_html, error_html, escape, question_html
-from bot.schema import answer_dict, error_dict
-from bot.uploads import PrivateLibrary, Upload, receive_uploads, session_bot
+from bot.faces.docview import EMPTY, document_html
+from bot.faces.progress import StageBars
+from bot.faces.render import PENDING, answer_html, error_html, escape, question_html
+from bot.faces.schema import answer_dict, error_dict
+from bot.faces.uploads import PrivateLibrary, Upload, receive_uploads, session_bot
+from bot.ingest.reading import SUPPORTED
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLES = [

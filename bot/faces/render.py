@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 
-from bot.docview import reference
+from bot.faces.docview import reference
 from bot.types import Answer, Citation, Hit
 
 PENDING = '<p class="cb-pending">Searching the documents…</p>'

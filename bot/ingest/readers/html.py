@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from bs4.dammit import EncodingDetector
 
 from bot.errors import DocumentError
-from bot.text import clean_text, guess_title
+from bot.ingest.decoding import clean_text, guess_title
 
 _DROP = frozenset(("script", "style", "nav", "aside", "noscript", "template", "svg", "canvas", "iframe",
                    "object", "embed", "button", "select", "head"))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.types import Citation, Hit
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.base import Store
 
 WINDOW = 60_000  # characters shown either side of the passage in a very long document
 EMPTY = ('<div class="cb-docview cb-empty"><p>Click a citation <b>[n]</b> or <b>View in document</b> to read the '

@@ -31,10 +31,10 @@ from typing import Any
 import faiss
 import numpy as np
 
-from bot import durable
 from bot.errors import IndexError_
-from bot.lexical import LexicalIndex
-from bot.links import title_index
+from bot.store import durable
+from bot.store.lexical import LexicalIndex
+from bot.store.links import title_index
 from bot.types import Chunk, Document
 
 FORMAT_VERSION = 1
@@ -51,7 +51,7 @@ _LOAD_ATTEMPTS = 5  # a reader racing a build retries on the version the build j
 
 
 @dataclass
-class Store:
+class FaissStore:
     """A loaded index. `sentences[i] = (chunk_id, start, end)`; `vectors[i]` is that sentence's embedding."""
 
     manifest: dict[str, Any]
@@ -145,7 +145,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def save(store: Store, index_dir: Path) -> Path:
+def save(store: FaissStore, index_dir: Path) -> Path:
     """Write `store` as a new version folder, then switch `CURRENT` to it; returns the folder.
 
     Callers that may run at the same time as another build hold `build_lock` (`indexer.ensure_index` does).
@@ -202,7 +202,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return _manifest(index_dir, _read_current(index_dir))[2]
 
 
-def load(index_dir: Path, verify: bool = True) -> Store:
+def load(index_dir: Path, verify: bool = True) -> FaissStore:
     """The index that `CURRENT` names, after checking its manifest and (by default) every file's checksum.
 
     A build may switch `CURRENT` and delete the folder being read; the read then starts over on the new
@@ -220,7 +220,7 @@ def load(index_dir: Path, verify: bool = True) -> Store:
     raise AssertionError("unreachable")
 
 
-def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Store:
+def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> FaissStore:
     folder, manifest_raw, manifest = _manifest(index_dir, current)
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
         version = manifest.get("format_version") if isinstance(manifest, dict) else None
@@ -246,7 +246,7 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Sto
         chunks = [Chunk(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
                   for c in durable.read_jsonl(folder / "chunks.jsonl")]
         # Memory-mapped: pages are read when a search touches them, and shared between processes.
-        return Store(manifest=manifest, documents=documents, chunks=chunks,
+        return FaissStore(manifest=manifest, documents=documents, chunks=chunks,
                      sentences=np.load(folder / "sentences.npy", allow_pickle=False),
                      vectors=np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False),
                      lexical=LexicalIndex.load(folder / "bm25"),

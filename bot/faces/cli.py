@@ -14,14 +14,14 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from bot.answer.conversation import Turn, turn_of
 from bot.assistant import Citebot
 from bot.config import load_settings
-from bot.conversation import Turn, turn_of
-from bot.embedding import make_embedder
+from bot.embed.choose import make_embedder
 from bot.errors import BotError
-from bot.progress import StageBars
-from bot.schema import answer_dict, error_dict
-from bot.sync import plan_folder
+from bot.faces.progress import StageBars
+from bot.faces.schema import answer_dict, error_dict
+from bot.store.sync import plan_folder
 from bot.types import Answer
 
 
@@ -151,13 +151,13 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from bot.eval_cli import run_eval
+    from bot.faces.eval_cli import run_eval
 
     return run_eval(args)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from bot.ui import serve
+    from bot.faces.ui import serve
 
     settings = load_settings(docs_dir=args.docs, index_dir=args.index, port=args.port, host=args.host,
                              shared=args.shared or None, auth=args.auth)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import BotError, DocumentError
-from bot.readers import MB, SUPPORTED, Limits, read_file
+from bot.ingest.reading import MB, SUPPORTED, Limits, read_file
 from bot.types import Document
 
 

@@ -17,7 +17,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from bot.errors import DocumentError
-from bot.text import clean_text, guess_title
+from bot.ingest.decoding import clean_text, guess_title
 
 PAGE_SEPARATOR = "\n\n"
 # What pypdf raises on malformed input besides its own errors (it indexes and unpacks untrusted structures).

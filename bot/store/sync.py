@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot import store as store_mod
 from bot.config import Settings
-from bot.documents import FoundFile, Skipped, scan_folder
-from bot.embedding import Embedder
+from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
-from bot.indexer import BuildReport, StageProgress, load_previous, settings_reason, update_index
-from bot.readers import READER_VERSION, Limits, read_file
-from bot.store import Store
+from bot.ingest.folder import FoundFile, Skipped, scan_folder
+from bot.ingest.reading import READER_VERSION, Limits, read_file
+from bot.store import faiss_store as store_mod
+from bot.store.base import Store
+from bot.store.indexer import BuildReport, StageProgress, load_previous, settings_reason, update_index
 from bot.types import Document
 
 Record = dict[str, Any]  # {"size", "mtime_ns", "sha256"} and "skipped" (the reason) when it was unreadable

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from bot.assistant import Citebot
 from bot.config import Settings, load_settings
-from bot.documents import read_folder
-from bot.embedding import make_embedder
+from bot.embed.choose import make_embedder
 from bot.errors import BotError
 from bot.evaluate import load_corpus, load_questions, run, summarize
-from bot.progress import StageBars, counter
+from bot.faces.progress import StageBars, counter
+from bot.ingest.folder import read_folder
 
 _MODES = ("hybrid", "dense", "bm25")
 

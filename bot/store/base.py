@@ -1,0 +1,51 @@
+"""What the rest of the bot needs from an index: the `Store` protocol.
+
+Retrieval, answer composition, the citation view and uploads read an index only through these members, so a
+second backend (a server-side vector engine beside the local FAISS one) is a new module in this package, not
+edits across the tree. Saving, loading and deciding what to (re)build stay with each backend and `indexer`.
+The protocol says what is held and searched; it does not say how or where.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+
+from bot.store.lexical import LexicalIndex
+from bot.types import Chunk, Document
+
+
+class Store(Protocol):
+    """A loaded index of sentence vectors over passages, with BM25 over the passages.
+
+    `sentences[i] = (chunk_id, start, end)` (int64, shape (n, 3), character offsets into the chunk's
+    document, stored in chunk order); `vectors[i]` is that sentence's embedding ((n, dim) float32, unit
+    length). `chunk_rows[c]` is chunk `c`'s first sentence row (length len(chunks) + 1).
+    """
+
+    manifest: dict[str, Any]
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    sentences: np.ndarray
+    vectors: np.ndarray
+    lexical: LexicalIndex
+    baseline: tuple[float, float, float] | None  # abstention signals of unrelated questions, once known
+    chunk_rows: np.ndarray
+    doc_chunks: dict[str, list[int]]  # doc_id → its chunk ids, in order
+    title_index: dict[str, str]  # normalised title → doc_id (see `links`)
+    references: dict[str, dict[int, int]]  # doc_id → {k: chunk id of its reference entry "[k] …"}
+
+    @property
+    def size(self) -> int:
+        """Number of sentence vectors."""
+        ...
+
+    def sentence_rows(self, chunk_id: int) -> range:
+        """Rows of `sentences`/`vectors` that belong to passage `chunk_id`."""
+        ...
+
+    def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (int64) and cosine scores (float32) of the `k` nearest sentences, best first; fewer when
+        the index holds fewer. `query_vector` is (dim,) float32, unit length."""
+        ...
