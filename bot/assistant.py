@@ -2,43 +2,56 @@
 
 `Citebot.open` loads or (re)builds the index for the documents folder; `Citebot.ask` runs
 question → normalise → resolve follow-ups → embed → rank → re-score sentences → abstain or compose, timing
-each stage. An earlier turn given as plain text (the evaluator, the `/chat` API) has its evidence recalled by
-answering it again, from a small cache, so every face resolves follow-ups alike. Both faces (CLI and UI) and
-the evaluator talk to this class only; it holds no presentation.
+each stage. With the language-model writer switched on (`llm`), a confident question's passages go to the
+model instead and `Citebot.stream` yields `Draft`s as its checked sentences arrive; abstention still comes
+first (the model is not asked), and a model that is down, slow or unsupported by its passages gives the
+extractive answer with a note saying so. An earlier turn given as plain text (the evaluator, the `/chat` API)
+has its evidence recalled by answering it again, from a small cache, so every face resolves follow-ups alike.
+Both faces (CLI and UI) and the evaluator talk to this class only; it holds no presentation.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from bot.answer.abstention import Signals, confidence, null_means, null_questions
 from bot.answer.compose import NOT_FOUND, Scored, compose, coverage, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
+from bot.answer.writer import Passage, Writer, passages_from_store
+from bot.answer.written import Written, write
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.embed.choose import make_embedder
-from bot.errors import QuestionError
+from bot.errors import BotError, QuestionError, WriterUnavailable
 from bot.ingest.folder import Skipped
 from bot.store.base import Store
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
 from bot.store.lexical import tokenize
 from bot.store.sync import SyncPlan, sync_folder
-from bot.types import Answer, Document
+from bot.types import Answer, Citation, Document, Draft, Sentence
 
 History = Sequence[Turn | str]  # earlier turns, oldest first; plain text when their answers are not at hand
 MAX_TURNS = 6  # earlier turns considered; a follow-up reaches back at most `conversation.MAX_CHAIN` of them
 RECALL_CACHE = 512
+_QUOTED = re.compile(r".+?\[\d+\]\)?(?=\s|$)")  # one sentence of an extractive answer, its marker included
+NO_LLM = ("The language-model writer needs BOT_LLM_URL, an OpenAI-compatible endpoint such as "
+          "http://127.0.0.1:8080/v1 (llama.cpp) or http://127.0.0.1:11434/v1 (Ollama); set it, or leave --llm off.")
 
 
 class Citebot:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None,
+                 writer: Writer | None = None) -> None:
         self.settings = settings
+        self.writer = writer  # the language-model writer; made from the settings when first needed
+        if settings.llm and writer is None and not settings.llm_url:
+            raise BotError(NO_LLM)
         self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
         self.store = store
         self.skipped: list[Skipped] = []
@@ -111,8 +124,20 @@ class Citebot:
             store.baseline = null_means([ev.features for ev in evidence if ev.features])
         return store.baseline
 
-    def ask(self, question: object, history: History = (), mode: str = "hybrid") -> Answer:
-        """Answer `question`; `history` holds the earlier turns of this conversation, oldest first."""
+    def ask(self, question: object, history: History = (), mode: str = "hybrid", llm: bool | None = None) -> Answer:
+        """Answer `question`; `history` holds the earlier turns of this conversation, oldest first; `llm` (default
+        `Settings.llm`) has the language model write it."""
+        answer = None
+        for answer in self.stream(question, history, mode, llm):  # noqa: B007 (the last item is the answer)
+            pass
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, question: object, history: History = (), mode: str = "hybrid",
+               llm: bool | None = None) -> Iterator[Draft | Answer]:
+        """`ask`, as it happens: `Draft`s while the language model writes, then the `Answer`."""
+        use_llm = self.settings.llm if llm is None else llm
+        writer = self.llm_writer() if use_llm else None
         clock = _Clock()
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
@@ -124,9 +149,51 @@ class Citebot:
         clock.lap("compose")
         answer = Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                         citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
-                        timings_ms=clock.laps)
+                        timings_ms=clock.laps, sentences=_quoted(answer_text) if citations else ())
+        if writer is not None and citations:  # abstention comes first: the model is not asked
+            answer = yield from self._written(writer, ev, answer, clock)
         self._remember((text, ev.turns, mode), turn_of(answer))
-        return answer
+        yield answer
+
+    def llm_writer(self) -> Writer:
+        if self.writer is None:
+            if not self.settings.llm_url:
+                raise BotError(NO_LLM)
+            from bot.answer.llm_writer import ChatWriter  # the HTTP client loads only when the writer is used
+
+            self.writer = ChatWriter.from_settings(self.settings)
+        return self.writer
+
+    def _written(self, writer: Writer, ev: Evidence, extractive: Answer, clock: _Clock) -> Iterator[Draft | Answer]:
+        """The language model's answer from the passages the extractive answer would quote first, each sentence
+        checked; the extractive answer, with a note, when the model fails or nothing it wrote is supported."""
+        hits = list({s.hit.chunk_id: s.hit for s in ev.scored}.values())[:self.settings.llm_passages]
+        passages = passages_from_store(ev.store, hits)
+        result: Written | None = None
+        first_token = None
+        try:
+            for item in write(writer, ev.question, passages, self.embedder.encode):
+                if isinstance(item, Written):
+                    result = item
+                    continue
+                if first_token is None and item.text:
+                    first_token = (time.perf_counter() - clock.start) * 1000
+                yield item
+        except WriterUnavailable as err:
+            clock.lap("write")
+            return replace(extractive, note=f"{err} This is the extractive answer.", timings_ms=clock.laps)
+        clock.lap("write")
+        if first_token is not None:
+            clock.laps["first_token"] = round(first_token, 2)
+        assert result is not None
+        if result.fallback:
+            return replace(extractive, note=f"{result.fallback} This is the extractive answer.", dropped=result.dropped,
+                           timings_ms=clock.laps)
+        by_n = {p.n: p for p in passages}
+        citations = tuple(_citation(ev.store, by_n[n], result.best_sentence.get(n, 0))
+                          for n in sorted({n for s in result.shown for n in s.cites}))
+        return replace(extractive, text=" ".join(s.text for s in result.shown), citations=citations, writer="llm",
+                       sentences=result.shown, dropped=result.dropped, timings_ms=clock.laps)
 
     def _remember(self, key: tuple[str, tuple[Turn, ...], str], turn: Turn) -> None:
         with self._lock:
@@ -147,13 +214,30 @@ class Evidence:
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
 
 
+def _quoted(text: str) -> tuple[Sentence, ...]:
+    """An extractive answer's sentences: the documents' own words, nothing to verify."""
+    return tuple(Sentence(s.strip(), tuple(int(n) for n in re.findall(r"\[(\d+)\]", s)), True)
+                 for s in _QUOTED.findall(text))
+
+
+def _citation(store: Store, passage: Passage, best: int) -> Citation:
+    """Citation `[n]` for a passage the model cited, highlighting its sentence closest to what was said."""
+    hit = passage.hit
+    assert hit is not None
+    start, end = passage.spans[best] if passage.spans else (hit.chunk.start, hit.chunk.end)
+    doc = store.documents[hit.chunk.doc_id]
+    return Citation(n=passage.n, doc_id=doc.doc_id, title=doc.title, source=doc.source, chunk=hit.chunk,
+                    sentence_start=start, sentence_end=end, sentence=passage.sentence(best) if passage.spans
+                    else hit.chunk.text, score=round(hit.score, 4))
+
+
 class _Clock:
     def __init__(self) -> None:
         self.laps: dict[str, float] = {}
-        self._start = self._last = time.perf_counter()
+        self.start = self._last = time.perf_counter()
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.laps[name] = round((now - self._last) * 1000, 2)
-        self.laps["total"] = round((now - self._start) * 1000, 2)
+        self.laps["total"] = round((now - self.start) * 1000, 2)
         self._last = now

@@ -7,7 +7,7 @@ message instead of deep inside a search. This module knows nothing of the pipeli
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,21 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""  # "user:password" turns on login for shared deployments
+    # The optional language-model writer (bot/answer/llm_writer.py): any OpenAI-compatible chat endpoint.
+    llm: bool = False  # write answers with the model (each sentence checked against its passage); off by default
+    llm_url: str = ""  # base URL ending in /v1, e.g. http://127.0.0.1:8080/v1 (llama.cpp), :11434/v1 (Ollama)
+    llm_model: str = "local"  # the model name the endpoint expects (llama.cpp ignores it; Ollama needs it)
+    llm_api_key: str = field(default="", repr=False)  # sent as a Bearer token; never shown, logged or saved
+    llm_connect_timeout_s: float = 5.0  # an endpoint that does not accept the connection by then is down
+    llm_read_timeout_s: float = 30.0  # longest wait for the first token, or for the next one
+    llm_total_timeout_s: float = 120.0  # longest a whole written answer may take
+    llm_passages: int = 4  # passages given to the model, numbered [1]..[n]
+    llm_max_tokens: int = 300
 
     def __post_init__(self) -> None:
         positive = ("max_chunk_chars", "top_k", "dense_k", "answer_sentences", "max_question_chars",
-                    "max_upload_mb", "max_upload_files", "read_timeout_s", "read_memory_mb")
+                    "max_upload_mb", "max_upload_files", "read_timeout_s", "read_memory_mb", "llm_passages",
+                    "llm_max_tokens")
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -54,6 +65,12 @@ class Settings:
             raise ValueError(f"backend must be auto, torch or onnx, got {self.backend!r}")
         if self.auth and ":" not in self.auth:
             raise ValueError("auth must look like user:password")
+        for name in ("llm_connect_timeout_s", "llm_read_timeout_s", "llm_total_timeout_s"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be more than 0, got {getattr(self, name)}")
+        if self.llm_url and not self.llm_url.startswith(("http://", "https://")):
+            # The URL is not echoed: it may carry credentials.
+            raise ValueError("llm_url must start with http:// or https://")
 
     @property
     def chunking_key(self) -> dict[str, Any]:

@@ -26,3 +26,8 @@ class QuestionError(BotError):
 
 class SettingsError(BotError):
     """A `BOT_*` environment variable holds a value the bot cannot use."""
+
+
+class WriterUnavailable(BotError):
+    """The language model endpoint did not answer in time or answered with an error; the bot then gives the
+    extractive answer and says so. The message never holds the API key or the endpoint's reply."""

@@ -94,6 +94,40 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Support:
+    """The measured signals behind a written sentence's verdict, against the best passage it cites (see
+    `bot.answer.verify`)."""
+
+    passage: int  # the `[n]` the signals were measured on (0 when the sentence cites nothing usable)
+    word_share: float  # share of the sentence's content words (stemmed) found in that passage, 0..1
+    cosine: float  # embedder cosine between the sentence and the passage's best-matching sentence
+    missing: tuple[str, ...]  # numbers, dates and names of the sentence that the passage does not hold
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an answer and whether its citation is checked: `supported` sentences are shown,
+    the others are listed apart with `reason`. An extractive sentence is the passage's own words
+    (`support` None: nothing to measure)."""
+
+    text: str  # as written, `[n]` markers included
+    cites: tuple[int, ...]
+    supported: bool
+    reason: str = ""  # why it is not shown; "" when supported
+    support: Support | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer being written: the text streamed so far and the sentences already checked. Faces show
+    it while the final `Answer` is on its way."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    pending: str = ""  # the end of `text` that is not a complete sentence yet
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the bot says to one question, with everything needed to check it."""
 
@@ -105,3 +139,7 @@ class Answer:
     retrieved: tuple[Hit, ...]
     query: str  # the retrieval query actually used (differs from `question` for follow-ups)
     timings_ms: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    writer: str = "extractive"  # who wrote `text`: "extractive" (the documents' sentences) or "llm"
+    sentences: tuple[Sentence, ...] = ()  # the shown sentences; for "llm" each was verified
+    dropped: tuple[Sentence, ...] = ()  # sentences the language model wrote that are not shown, with why
+    note: str = ""  # why the answer is not the one asked for (the language model was down, slow, unsupported)

@@ -35,11 +35,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(docs: Path, index: Path, model: str = "fake", timeout: float = 180.0) -> Iterator[str]:
-    """The app's URL while it runs; its output goes to `index/../server.log` for when it fails to start."""
+def running_app(docs: Path, index: Path, model: str = "fake", timeout: float = 180.0,
+                env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app's URL while it runs (`env`: more variables for it); its output goes to `index/../server.log`."""
     port = free_port()
     env = {**os.environ, "BOT_MODEL": model, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "NO_PROXY": "127.0.0.1,localhost"}
+           "NO_PROXY": "127.0.0.1,localhost", **(env or {})}
     env.pop("GRADIO_SERVER_NAME", None)
     log = (index.parent / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port), "--host", "127.0.0.1",

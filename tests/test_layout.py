@@ -35,6 +35,7 @@ ONE_HOME = {
     "bm25s": "bot.store.lexical",
     "pymilvus": "bot.store.milvus_store",
     "ray": "bot.store.ray_embed",
+    "httpx": "bot.answer.llm_writer",
 }
 
 

@@ -64,8 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     p = command("ask", "answer a question (or one question per stdin line)", _cmd_ask)
     p.add_argument("question", nargs="?", help="omit to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("--llm", action="store_true", help=LLM_HELP)
     p = command("chat", "one conversation, one message per stdin line", _cmd_chat)
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("--llm", action="store_true", help=LLM_HELP)
     p = command("eval", "measure retrieval, answers and abstention on a question set", _cmd_eval)
     p.add_argument("questions", type=Path, help="questions JSONL (see ../shared/eval/README.md)")
     p.add_argument("--corpus", type=Path, help="corpus JSONL ({doc_id, title, text} per line)")
@@ -77,9 +79,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shared", action="store_true", help="shared deployment: uploads stay private per session")
     p.add_argument("--port", type=int)
     p.add_argument("--host")
+    p.add_argument("--llm", action="store_true", help=LLM_HELP + " (by default; the page has a switch)")
     p.add_argument("--auth", type=_auth, metavar="USER:PASSWORD",
                    help="require this login (or set BOT_AUTH; the variable keeps the password out of `ps`)")
     return parser
+
+
+LLM_HELP = ("have the language model at BOT_LLM_URL write the answer; every sentence is checked against the "
+            "passage it cites")
 
 
 def _auth(value: str) -> str:
@@ -90,7 +97,8 @@ def _auth(value: str) -> str:
 
 
 def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object) -> Citebot:
-    settings = load_settings(docs_dir=args.docs, index_dir=args.index, **overrides)
+    settings = load_settings(docs_dir=args.docs, index_dir=args.index, llm=getattr(args, "llm", False) or None,
+                             **overrides)
     bot = Citebot(settings)
     bars = StageBars(enabled=sys.stderr.isatty() or not getattr(args, "json", False))
     report = bot.open(progress=bars, force=getattr(args, "rebuild", False))
@@ -160,7 +168,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.faces.ui import serve
 
     settings = load_settings(docs_dir=args.docs, index_dir=args.index, port=args.port, host=args.host,
-                             shared=args.shared or None, auth=args.auth)
+                             shared=args.shared or None, auth=args.auth, llm=args.llm or None)
     serve(settings)
     return 0
 
@@ -181,6 +189,10 @@ def _emit(answer: Answer, as_json: bool) -> int:
         print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
         return 0
     print(answer.text)
+    if answer.note:
+        print(f"  ({answer.note})")
+    for s in answer.dropped:
+        print(f"  not shown: “{_short(s.text)}” — {s.reason}")
     if answer.abstained and answer.retrieved:
         print("Closest passages (not an answer):")
         for hit in answer.retrieved[:3]:

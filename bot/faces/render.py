@@ -1,6 +1,8 @@
 """`Answer` → the HTML of one chat bubble: the answer with clickable [n] markers, the cited passages with the
 supporting sentence highlighted, the query actually searched, and a collapsed "Why this answer" (confidence,
-stage timings, every candidate passage with its scores).
+stage timings, every candidate passage with its scores). A language-model answer also says it was written and
+checked, lists the sentences not shown and why, and `draft_html` shows one being written: each sentence
+marked ✓ or ✗ as soon as it is checked, the unfinished one as plain text.
 
 Every piece of document or user text goes through `html.escape` here, so a document can never inject
 markup, script or a remote image; the chat shows this HTML with Markdown rendering off, so nothing is
@@ -15,10 +17,11 @@ import html
 import re
 
 from bot.faces.docview import reference
-from bot.types import Answer, Citation, Hit
+from bot.types import Answer, Citation, Draft, Hit, Sentence
 
 PENDING = '<p class="cb-pending">Searching the documents…</p>'
-STAGES = ("context", "embed", "retrieve", "rescore", "compose", "total")
+STAGES = ("context", "embed", "retrieve", "rescore", "compose", "first_token", "write", "total")
+WRITTEN = "Written by the language model; every sentence shown was checked against the passage it cites."
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _MARKER = re.compile(r" ?\[(\d+)\]")
 
@@ -48,6 +51,12 @@ def answer_html(answer: Answer, min_confidence: float = 0.5, details: bool = Tru
         parts.append(f'<p class="cb-text cb-abstained">{esc(answer.text)}</p>')
     else:
         parts.append(f'<p class="cb-text">{_with_markers(answer)}</p>')
+    if answer.writer == "llm":
+        parts.append(f'<p class="cb-writer">{esc(WRITTEN)}</p>')
+    if answer.note:
+        parts.append(f'<p class="cb-note cb-fallback" role="status">{esc(answer.note)}</p>')
+    if answer.dropped:
+        parts.append(dropped_html(answer.dropped))
     if answer.query != answer.question:
         parts.append(f'<p class="cb-query">Searched for: <q>{esc(answer.query)}</q></p>')
     if details:
@@ -62,6 +71,35 @@ def answer_html(answer: Answer, min_confidence: float = 0.5, details: bool = Tru
         parts.append(why_html(answer, min_confidence))
     parts.append("</div>")
     return "".join(parts)
+
+
+def draft_html(draft: Draft) -> str:
+    """An answer being written: checked sentences marked, the unfinished one as it stands."""
+    marked = " ".join(_marked(s) for s in draft.sentences)
+    pending = f' <span class="cb-pending-text">{esc(draft.pending.strip())}</span>' if draft.pending.strip() else ""
+    return (f'<div class="cb-answer cb-writing"><p class="cb-text">{marked}{pending}</p>'
+            '<p class="cb-note">The language model is writing; each sentence is checked against its passage.</p></div>')
+
+
+def dropped_html(dropped: tuple[Sentence, ...]) -> str:
+    items = "".join(f'<li><s>{esc(s.text)}</s> — {esc(s.reason)}{_signals(s)}</li>' for s in dropped)
+    noun = "sentence" if len(dropped) == 1 else "sentences"
+    return (f'<details class="cb-dropped"><summary>Not shown: {len(dropped)} {noun} the cited passages do not '
+            f'support</summary><ul>{items}</ul></details>')
+
+
+def _marked(s: Sentence) -> str:
+    if s.supported:
+        return f'<span class="cb-sent cb-supported">{esc(s.text)} <span class="cb-mark" title="checked">✓</span></span>'
+    return (f'<span class="cb-sent cb-unsupported"><s>{esc(s.text)}</s> <span class="cb-mark">✗ not shown: '
+            f'{esc(s.reason)}</span></span>')
+
+
+def _signals(s: Sentence) -> str:
+    if s.support is None:
+        return ""
+    return (f' <span class="cb-signals">(words in [{s.support.passage}]: {s.support.word_share:.0%}, '
+            f'cosine {s.support.cosine:.2f})</span>')
 
 
 def why_html(answer: Answer, min_confidence: float) -> str:

@@ -1,14 +1,17 @@
 """`Answer` → plain JSON-able dicts: the contract of `python -m bot ask --json` and of the `/chat` API.
 
 One citation's `text` is exactly `document.text[start:end]` (the cited passage); `sentence` is the span
-inside it that supports the claim. Nothing here formats for humans.
+inside it that supports the claim. `writer` says who wrote the answer ("extractive" or "llm"); `sentences` are
+the shown ones and `dropped` the language model's sentences that are not shown, each with `supported` and,
+for a written one, the signals it was judged on; `note` says why the answer is not the one asked for.
+Nothing here formats for humans.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.types import Answer, Citation, Hit
+from bot.types import Answer, Citation, Hit, Sentence
 
 
 def citation_dict(c: Citation) -> dict[str, Any]:
@@ -22,8 +25,18 @@ def hit_dict(h: Hit) -> dict[str, Any]:
             "dense": round(h.dense, 4), "bm25": round(h.lexical, 4), "location": h.chunk.location}
 
 
+def sentence_dict(s: Sentence) -> dict[str, Any]:
+    signals = None if s.support is None else {
+        "passage": s.support.passage, "word_share": s.support.word_share, "cosine": s.support.cosine,
+        "missing": list(s.support.missing)}
+    return {"text": s.text, "citations": list(s.cites), "supported": s.supported, "reason": s.reason,
+            "signals": signals}
+
+
 def answer_dict(a: Answer) -> dict[str, Any]:
     return {"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
+            "writer": a.writer, "note": a.note, "sentences": [sentence_dict(s) for s in a.sentences],
+            "dropped": [sentence_dict(s) for s in a.dropped],
             "citations": [citation_dict(c) for c in a.citations], "retrieved": [hit_dict(h) for h in a.retrieved],
             "query": a.query, "timings_ms": a.timings_ms}
 

@@ -4,8 +4,10 @@ The only module that imports gradio. `build_demo` lays out the page (description
 clear button, document panel) and wires a `Citebot` into it: answers stream in (the answer first, then
 its sources and "Why this answer"), follow-ups are resolved from the conversation kept per browser
 session, and clicking [n] or "View in document" opens the whole document in the panel, scrolled to the
-passage (bot/faces/static/viewer.js asks `open_reference` for it). `chat` is the `/chat` API, which takes the
-earlier messages as an optional `history`. `serve` launches with server-side rendering off and errors
+passage (bot/faces/static/viewer.js asks `open_reference` for it). With a language model configured
+(BOT_LLM_URL), a switch has it write the answers: its text streams in token by token and each sentence gets
+its ✓/✗ as soon as it is checked. `chat` is the `/chat` API, which takes the earlier messages as an optional
+`history` and the writer switch as an optional `llm`. `serve` launches with server-side rendering off and errors
 hidden from the browser. HTML is built by `render` and `docview`; styles live in bot/faces/static/citebot.css.
 """
 
@@ -26,10 +28,11 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.errors import BotError
 from bot.faces.docview import EMPTY, document_html
 from bot.faces.progress import StageBars
-from bot.faces.render import PENDING, answer_html, error_html, escape, question_html
+from bot.faces.render import PENDING, answer_html, draft_html, error_html, escape, question_html
 from bot.faces.schema import answer_dict, error_dict
 from bot.faces.uploads import PrivateLibrary, Upload, receive_uploads, session_bot
 from bot.ingest.reading import SUPPORTED
+from bot.types import Draft
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLES = [
@@ -58,11 +61,14 @@ def user_messages(history: list[Any] | None) -> list[str]:
 
 def make_chat(bot: Citebot) -> Any:
     """The `/chat` API: one answer as `schema.answer_dict`, or `{"question", "error"}` for a user error."""
-    def chat(message: str, history: list[str | dict[str, Any]] | None = None) -> dict[str, Any]:
+    def chat(message: str, history: list[str | dict[str, Any]] | None = None, llm: bool | None = None
+             ) -> dict[str, Any]:
         """Answer `message`. `history` (optional) holds the earlier user messages of the conversation, oldest
-        first, as strings or {"role", "content"} dicts, so follow-ups such as "When had he met him?" work."""
+        first, as strings or {"role", "content"} dicts, so follow-ups such as "When had he met him?" work.
+        `llm` (optional) switches the language-model writer on or off for this answer (default: the server's)."""
         try:
-            return answer_dict(bot.ask(message, user_messages(history if isinstance(history, list) else None)))
+            return answer_dict(bot.ask(message, user_messages(history if isinstance(history, list) else None),
+                                       llm=llm if isinstance(llm, bool) else None))
         except BotError as err:
             return error_dict(message, str(err))
     return chat
@@ -72,7 +78,8 @@ def make_respond(bot: Citebot) -> Any:
     """The UI's chat step: streams the bubble (pending → answer → answer with sources) and keeps the turns.
     In shared use a session that uploaded files is answered from its own private library."""
     def respond(message: str, chat: list[Message] | None, turns: list[Turn] | None,
-                private: PrivateLibrary | None = None) -> Iterator[tuple[str, list[Message], list[Turn]]]:
+                private: PrivateLibrary | None = None, llm: bool | None = None
+                ) -> Iterator[tuple[str, list[Message], list[Turn]]]:
         chat, turns = list(chat or []), list(turns or [])
         text = message if isinstance(message, str) else ""
         chat.append({"role": "user", "content": question_html(text)})
@@ -82,7 +89,11 @@ def make_respond(bot: Citebot) -> Any:
 
         yield "", bubble(PENDING), turns
         try:
-            answer = session_bot(bot, private).ask(text, turns)
+            for item in session_bot(bot, private).stream(text, turns, llm=llm if isinstance(llm, bool) else None):
+                if isinstance(item, Draft):
+                    yield "", bubble(draft_html(item)), turns
+                else:
+                    answer = item
         except BotError as err:
             yield "", bubble(error_html(str(err))), turns
             return
@@ -144,6 +155,9 @@ def build_demo(bot: Citebot) -> gr.Blocks:
                 box = gr.Textbox(elem_id="cb-question", placeholder="Ask about the documents…", show_label=False,
                                  submit_btn="Ask", autofocus=True, max_length=bot.settings.max_question_chars)
                 clear = gr.Button("Clear conversation", elem_id="cb-clear", size="sm", variant="secondary")
+                llm = gr.Checkbox(bot.settings.llm, label="Written answers: a language model writes them, and every "
+                                  "sentence is checked against the passage it cites", elem_id="cb-llm",
+                                  visible=bool(bot.settings.llm_url))
                 with gr.Accordion("Add documents", open=False, elem_id="cb-upload"):
                     files = gr.File(file_count="multiple", type="filepath", label=(
                         f"{', '.join(sorted(SUPPORTED))} · up to {bot.settings.max_upload_mb} MB each, "
@@ -153,9 +167,10 @@ def build_demo(bot: Citebot) -> gr.Blocks:
                 viewer = gr.HTML(EMPTY, elem_id="cb-viewer", label="Document", js_on_load=_static("viewer.js"),
                                  server_functions=[open_reference])
         respond = make_respond(bot)
-        box.submit(respond, [box, chatbot, turns, private], [box, chatbot, turns], api_visibility="private")
+        asked = [box, chatbot, turns, private, llm]
+        box.submit(respond, asked, [box, chatbot, turns], api_visibility="private")
         chatbot.example_select(_example_text, None, box, api_visibility="private").then(
-            respond, [box, chatbot, turns, private], [box, chatbot, turns], api_visibility="private")
+            respond, asked, [box, chatbot, turns], api_visibility="private")
         files.upload(make_upload(bot), [files, private], [upload_status, private, description, files],
                      api_visibility="private")
         for event in (clear.click, chatbot.clear):
