@@ -20,6 +20,7 @@ from bot.config import load_settings
 from bot.embed.choose import make_embedder
 from bot.errors import BotError
 from bot.faces.progress import StageBars
+from bot.faces.render import WRITTEN
 from bot.faces.schema import answer_dict, error_dict
 from bot.store.sync import plan_folder
 from bot.types import Answer
@@ -189,6 +190,8 @@ def _emit(answer: Answer, as_json: bool) -> int:
         print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
         return 0
     print(answer.text)
+    if answer.writer == "llm":
+        print(f"  ({WRITTEN})")
     if answer.note:
         print(f"  ({answer.note})")
     for s in answer.dropped:

@@ -130,7 +130,10 @@ def describe(bot: Citebot) -> str:
             f"it came from — click **\\[n\\]** to see one in its document — and the bot says so when the documents "
             f"do not answer. Follow-up questions (\"When had he met him before?\") use the conversation. Indexed: "
             f"**{len(store.documents)} documents** ({names}{more}), {len(store.chunks)} passages · model "
-            f"{escape(store.manifest.get('model', '?'))}.")
+            f"{escape(store.manifest.get('model', '?'))}." + (
+                " With **Written answers** on, a language model writes the answer instead and every sentence is "
+                "checked against the passage it cites; the ones that fail are listed apart." if bot.settings.llm_url
+                else ""))
 
 
 def build_demo(bot: Citebot) -> gr.Blocks:
