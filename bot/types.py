@@ -10,6 +10,30 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+# Mean tesseract confidence of a cited sentence's words under which the citation says the reading is doubtful;
+# rightly read words on the generated scans of tests/test_ocr.py score 90–97.
+LOW_OCR_CONFIDENCE = 80.0
+
+
+@dataclass(frozen=True)
+class WordBox:
+    """Where the word `Document.text[start:end]` sits on its page, for showing a citation on the page.
+
+    `page` is 1-based; (x0, y0) is the word's top-left and (x1, y1) its bottom-right corner, in PDF points
+    (1/72 inch) from the top-left corner of the page as it is shown (after any /Rotate), y growing down:
+    pdfplumber's (x0, top, x1, bottom). For an image file, points are pixels × 72 / its dpi (1 px = 1 pt
+    when the image does not say). `confidence` is OCR's (0–100); None for a PDF's own text layer.
+    """
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    confidence: float | None = None
+
 
 @dataclass(frozen=True)
 class Document:
@@ -20,6 +44,8 @@ class Document:
     text: str
     source: str = ""  # what the user calls it (relative path or upload name); never absolute
     pages: tuple[int, ...] = ()  # start offset of each page, for formats that have pages
+    boxes: tuple[WordBox, ...] = ()  # word boxes in text order, for PDFs and images (see `WordBox`)
+    notes: tuple[str, ...] = ()  # what the reader left out and why: "page 3: OCR is off (BOT_OCR=0); …"
 
     @property
     def content_hash(self) -> str:
@@ -34,6 +60,10 @@ class Document:
             if start <= offset:
                 page = i
         return page + 1
+
+    def boxes_in(self, start: int, end: int) -> tuple[WordBox, ...]:
+        """The word boxes of the words overlapping `text[start:end]`."""
+        return tuple(b for b in self.boxes if b.start < end and b.end > start)
 
 
 @dataclass(frozen=True)
@@ -91,6 +121,22 @@ class Citation:
     sentence_end: int
     sentence: str
     score: float
+    boxes: tuple[WordBox, ...] = ()  # the sentence's words on the page (empty for formats without pages)
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """The mean OCR confidence (0–100) of the sentence's words, None when none of it was OCR'd."""
+        scores = [b.confidence for b in self.boxes if b.confidence is not None]
+        return sum(scores) / len(scores) if scores else None
+
+    @property
+    def ocr_note(self) -> str:
+        """What a reader should know about the sentence's text: "" when the file holds it as text, "OCR text"
+        when it was read from an image, "OCR text, low confidence" when that reading is doubtful."""
+        confidence = self.ocr_confidence
+        if confidence is None:
+            return ""
+        return "OCR text, low confidence" if confidence < LOW_OCR_CONFIDENCE else "OCR text"
 
 
 @dataclass(frozen=True)

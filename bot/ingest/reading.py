@@ -8,18 +8,21 @@ by the name's extension; HTML, PDF and Word have their own modules (`readers_htm
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import DocumentError
 from bot.ingest.decoding import decode_text, guess_title
 from bot.ingest.readers.html import read_html
+from bot.ingest.readers.image import SUFFIXES as IMAGE_SUFFIXES
+from bot.ingest.readers.image import read_image
 from bot.ingest.sandbox import read_in_child
-from bot.types import Document
+from bot.ingest.scanned import OcrOptions, Progress, ocr_empty_pdf_pages
+from bot.types import Document, WordBox
 
-SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
-READER_VERSION = 2  # bump when any reader's output changes, so synced folders are read again
+SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx", *IMAGE_SUFFIXES})
+READER_VERSION = 3  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
 # every PDF and Word file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.
@@ -33,10 +36,12 @@ class Limits:
     max_bytes: int = 50 * MB
     read_seconds: float = 20.0  # for a file read in the child process
     read_memory_mb: int = 1024
+    ocr: OcrOptions = field(default_factory=OcrOptions)  # scanned pages and images
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        return cls(settings.max_upload_mb * MB, settings.read_timeout_s, settings.read_memory_mb)
+        return cls(settings.max_upload_mb * MB, settings.read_timeout_s, settings.read_memory_mb,
+                   OcrOptions.from_settings(settings))
 
 
 def unsupported_reason(name: str) -> str:
@@ -46,8 +51,10 @@ def unsupported_reason(name: str) -> str:
     return f"{what} not supported; use one of {', '.join(sorted(SUPPORTED))}"
 
 
-def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits | None = None) -> Document:
-    """Read `path` as the format its name (`source`, else `doc_id`) says; `DocumentError` says why not."""
+def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits | None = None,
+              progress: Progress | None = None) -> Document:
+    """Read `path` as the format its name (`source`, else `doc_id`) says; `DocumentError` says why not.
+    `progress` hears ("ocr", pages done, pages, item) while scanned pages are read."""
     source = source or doc_id
     limits = limits or Limits()
     suffix = Path(source).suffix.lower()
@@ -61,11 +68,19 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
             raise DocumentError(f"the file is larger than the {limits.max_bytes // MB} MB limit")
         fallback = Path(source).stem
         pages: tuple[int, ...] = ()
+        boxes: tuple[WordBox, ...] = ()
+        notes: tuple[str, ...] = ()
         kind = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}.get(suffix)
         if kind == "html" and size <= INLINE_HTML_BYTES:
             title, text = read_html(path.read_bytes(), fallback)
+        elif suffix in IMAGE_SUFFIXES:
+            title, text, pages, boxes = read_image(path, fallback, limits.ocr, progress, source)
         elif kind is not None:
-            title, text, pages = read_in_child(kind, path, fallback, limits.read_seconds, limits.read_memory_mb)
+            title, text, pages, boxes = read_in_child(kind, path, fallback, limits.read_seconds,
+                                                      limits.read_memory_mb)
+            if kind == "pdf":  # pages without a text layer are OCR'd (see bot/ingest/scanned.py)
+                title, text, pages, boxes, notes = ocr_empty_pdf_pages(path, title, text, pages, boxes, fallback,
+                                                                       limits.ocr, progress, source)
         else:
             text = decode_text(path.read_bytes())
             if not text.strip():
@@ -73,4 +88,4 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
             title = guess_title(text, fallback)
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
-    return Document(doc_id=doc_id, title=title, text=text, source=source, pages=pages)
+    return Document(doc_id=doc_id, title=title, text=text, source=source, pages=pages, boxes=boxes, notes=notes)

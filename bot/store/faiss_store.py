@@ -35,7 +35,7 @@ from bot.errors import IndexError_
 from bot.store import durable
 from bot.store.lexical import LexicalIndex
 from bot.store.links import title_index
-from bot.types import Chunk, Document
+from bot.types import Chunk, Document, WordBox
 
 FORMAT_VERSION = 1
 HNSW_FROM = 100_000  # exact search below this many sentences, graph search above
@@ -241,7 +241,8 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Fai
         raise IndexError_(f"The index is damaged ({', '.join(sorted(bad)[:3])} missing or changed); rebuild it "
                           "with: python -m bot index")
     try:
-        documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"])})
+        documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"]), "notes": tuple(d.get("notes", ())),
+                                              "boxes": tuple(WordBox(**b) for b in d.get("boxes", ()))})
                      for d in durable.read_jsonl(folder / "documents.jsonl")}
         chunks = [Chunk(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
                   for c in durable.read_jsonl(folder / "chunks.jsonl")]

@@ -1,0 +1,86 @@
+"""Word boxes for a PDF's text layer: where each word of the reader's page text sits on the page.
+
+Whatever library extracted the text, PDFium (pypdfium2) knows where its own characters are. Both texts are
+cut into words and matched in order (difflib; equal-length runs that differ, such as a ligature read two
+ways, are paired one to one), and each matched word gets the union of its characters' boxes, in PDF points
+from the top-left corner of the page as shown (the page's /Rotate applied), as `WordBox` says. A word PDFium
+did not see gets no box. Runs in the PDF reader's bounded child; rendering is `page_images`' job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+
+from bot.types import WordBox
+
+_WORD = re.compile(r"\S+")
+
+
+def text_layer_boxes(path: Path, text: str, starts: tuple[int, ...], separator: str = "\n\n") -> tuple[WordBox, ...]:
+    """Boxes for the words of a PDF's text, whose page i starts at `starts[i]` and ends at the `separator`."""
+    import pypdfium2 as pdfium  # only in the child, under its memory cap
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError:
+        return ()  # pypdf read it and PDFium cannot: the text stands, without boxes
+    boxes: list[WordBox] = []
+    ends = [*(s - len(separator) for s in starts[1:]), len(text)]
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1):
+        if text[start:end].strip() and number <= len(pdf):
+            boxes += _page_boxes(pdf[number - 1], number, text[start:end], start)
+    return tuple(boxes)
+
+
+def _page_boxes(page: object, number: int, text: str, start: int) -> list[WordBox]:
+    ours = [(m.start() + start, m.end() + start, _norm(m.group())) for m in _WORD.finditer(text)]
+    theirs = _pdfium_words(page)
+    matcher = difflib.SequenceMatcher(None, [w[2] for w in ours], [w[0] for w in theirs], autojunk=False)
+    out = []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and a1 - a0 == b1 - b0):
+            for (s, e, _), (_, box) in zip(ours[a0:a1], theirs[b0:b1], strict=True):
+                out.append(WordBox(s, e, number, *box))
+    return out
+
+
+def _pdfium_words(page: object) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """PDFium's words on the page, each with its box in shown-page points from the top-left corner."""
+    textpage = page.get_textpage()
+    left, bottom, right, top = page.get_cropbox()
+    rotation = page.get_rotation() % 360
+    width, height = right - left, top - bottom
+    words: list[tuple[str, tuple[float, float, float, float]]] = []
+    chars: list[str] = []
+    box: list[float] = []
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if not char.strip() or char in "\x02\ufffe":  # spaces end a word; \x02 marks a soft hyphen break
+            if chars:
+                words.append((_norm("".join(chars)), _shown(box, left, top, width, height, rotation)))
+            chars, box = [], []
+            continue
+        x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
+        box = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)] if box else [x0, y0, x1, y1]
+        chars.append(char)
+    if chars:
+        words.append((_norm("".join(chars)), _shown(box, left, top, width, height, rotation)))
+    return words
+
+
+def _shown(box: list[float], left: float, top: float, width: float, height: float,
+           rotation: int) -> tuple[float, float, float, float]:
+    """A PDF user-space box (x0, y0, x1, y1; y up) → (x0, y0, x1, y1) from the shown page's top-left, y down."""
+    corners = []
+    for x, y in ((box[0], box[1]), (box[2], box[3])):
+        u, v = x - left, top - y
+        corners.append({90: (height - v, u), 180: (width - u, height - v), 270: (v, width - u)}.get(rotation, (u, v)))
+    (ax, ay), (bx, by) = corners
+    return (round(min(ax, bx), 2), round(min(ay, by), 2), round(max(ax, bx), 2), round(max(ay, by), 2))
+
+
+def _norm(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold().strip(".,;:!?\"'()[]{}“”‘’«»-–—")
