@@ -117,13 +117,9 @@ def ocr_empty_pdf_pages(path: Path, title: str, text: str, starts: tuple[int, ..
     text, starts, boxes = replace_pages(text, starts, boxes, {n: p for n, p in done.items() if p.text})
     if not text.strip():
         reason = next(iter(failed.values()), "OCR found no text on its pages")
-        raise DocumentError(f"the PDF has no text layer (it may be scanned images) and {_lower(reason)}")
+        raise DocumentError(f"the PDF has no text layer (it may be scanned images): {reason}")
     notes = tuple(f"page {n}: skipped, {reason}" for n, reason in sorted(failed.items()))
     return title if had_text else guess_title(text, fallback_title), text, starts, boxes, notes
-
-
-def _lower(reason: str) -> str:
-    return reason[:1].lower() + reason[1:]
 
 
 def join_pages(pages: list[PageText], separator: str = "\n\n") -> tuple[str, tuple[int, ...], tuple[WordBox, ...]]:

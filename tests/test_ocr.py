@@ -1,0 +1,198 @@
+"""OCR of scanned pages and images (Debian's tesseract), the OCR cache, the switches, and the word boxes.
+
+Pages are generated (tests/scans.py: text at 200 dpi, turned up to a degree, speckled), so every expectation
+is the text that was drawn. tesseract is a Debian package that .ci/run installs; the tests that need it
+say so when it is missing instead of passing quietly.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.errors import DocumentError, SettingsError
+from bot.ingest import ocr
+from bot.ingest.pdf_boxes import text_layer_boxes
+from bot.ingest.reading import Limits, read_file
+from bot.ingest.scanned import OcrOptions, PageText, empty_pages, replace_pages
+from bot.types import WordBox
+from tests.docmakers import pdf_bytes
+from tests.scans import (
+    HARBOUR,
+    LIBRARY,
+    ORCHARD,
+    join_pdfs,
+    save_jpeg,
+    save_png,
+    scan,
+    scanned_pdf,
+    turned,
+    word_accuracy,
+)
+
+needs_tesseract = pytest.mark.skipif(not ocr.engine(), reason="tesseract-ocr and tesseract-ocr-eng are not "
+                                     "installed (apt-get install tesseract-ocr tesseract-ocr-eng; .ci/run does)")
+
+
+def limits(tmp_path: Path, **options: object) -> Limits:
+    return Limits(ocr=OcrOptions(cache_dir=tmp_path / "ocr", **options))
+
+
+def test_tsv_becomes_text_with_lines_paragraphs_and_boxes_in_points() -> None:
+    # Two words on line 1, a word on line 2 of the same paragraph, a word in a second block. At 300 dpi a
+    # pixel is 72/300 = 0.24 pt, so the first word's box (300, 600)–(400, 650) px is (72, 144)–(96, 156) pt.
+    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+           "1\t1\t0\t0\t0\t0\t0\t0\t2550\t3300\t-1\t\n"
+           "5\t1\t1\t1\t1\t1\t300\t600\t100\t50\t96.5\tHello\n"
+           "5\t1\t1\t1\t1\t2\t420\t600\t120\t50\t91\tworld,\n"
+           "5\t1\t1\t1\t2\t1\t300\t660\t100\t50\t88\tagain\n"
+           "5\t1\t1\t1\t2\t2\t420\t660\t50\t50\t40\t \n"
+           "5\t1\t2\t1\t1\t1\t300\t900\t100\t50\t75.25\tNext.\n")
+    result = ocr.parse_tsv(tsv, 72 / 300)
+    assert result.text == "Hello world,\nagain\n\nNext."
+    assert [result.text[s:e] for s, e, *_ in result.words] == ["Hello", "world,", "again", "Next."]
+    assert result.words[0] == (0, 5, 72.0, 144.0, 96.0, 156.0, 96.5)
+    assert result.words[-1][-1] == 75.25
+
+
+def test_a_new_paragraph_mid_sentence_is_a_line_break() -> None:
+    row = "5\t1\t1\t{par}\t1\t1\t0\t0\t10\t10\t90\t{word}"
+    tsv = "header\n" + "\n".join([row.format(par=1, word="the"), row.format(par=2, word="end."),
+                                  row.format(par=3, word="New")])
+    assert ocr.parse_tsv(tsv, 1.0).text == "the\nend.\n\nNew"
+
+
+def test_replace_pages_moves_later_pages_and_their_boxes() -> None:
+    # Pages "aaa", "", "ccc" joined by blank lines: starts 0, 5, 7. Page 2 becomes "BB": page 3 moves by 2.
+    text, starts = "aaa\n\n\n\nccc", (0, 5, 7)
+    assert empty_pages(text, starts, min_chars=1) == [2]
+    boxes = (WordBox(0, 3, 1, 1, 1, 2, 2), WordBox(7, 10, 3, 1, 1, 2, 2))
+    new = {2: PageText("BB", (WordBox(0, 2, 2, 5, 5, 6, 6, 90.0),), (612.0, 792.0))}
+    out, out_starts, out_boxes = replace_pages(text, starts, boxes, new)
+    assert (out, out_starts) == ("aaa\n\nBB\n\nccc", (0, 5, 9))
+    assert [out[b.start:b.end] for b in out_boxes] == ["aaa", "BB", "ccc"]
+    assert [b.page for b in out_boxes] == [1, 2, 3]
+
+
+def test_a_text_pdf_gets_word_boxes_where_the_words_are_drawn(tmp_path) -> None:
+    # docmakers draws 11-point Helvetica from x = 72, baseline y = 720 in a 792-point page, lines 14 pt apart:
+    # the first line's words sit near the top-left (72 pt in, 792 - 720 = 72 pt down to the baseline).
+    first_page = "Hello brave world.\nSecond line here."
+    text = first_page + "\n\nPage two."
+    (tmp_path / "two.pdf").write_bytes(pdf_bytes([first_page, "Page two."]))
+    boxes = text_layer_boxes(tmp_path / "two.pdf", text, (0, len(first_page) + 2))
+    assert [text[b.start:b.end] for b in boxes] == ["Hello", "brave", "world.", "Second", "line", "here.", "Page",
+                                                   "two."]
+    hello, second, page_two = boxes[0], boxes[3], boxes[6]
+    assert hello.page == 1 and abs(hello.x0 - 72) < 1.5 and hello.y0 < 72 < hello.y1
+    assert abs(second.x0 - 72) < 1.5 and second.y0 < 86 < second.y1  # the next line, 14 pt lower
+    assert page_two.page == 2 and hello.confidence is None
+
+
+@needs_tesseract
+@pytest.mark.parametrize(("name", "text", "angle", "seed"), [
+    ("letter.png", HARBOUR, 0.6, 1), ("orchard.jpg", ORCHARD, -0.9, 2), ("library.png", LIBRARY, 1.0, 3)])
+def test_scanned_pages_are_read_with_97_percent_of_words_right(tmp_path, name, text, angle, seed) -> None:
+    path = tmp_path / name
+    lines = (save_jpeg if name.endswith(".jpg") else save_png)(path, text, angle=angle, seed=seed)
+    doc = read_file(path, name, limits=limits(tmp_path))
+    assert word_accuracy(text, doc.text) >= 0.97, doc.text
+    assert doc.pages == (0,) and doc.title == doc.text.split("\n")[0]
+    assert len(doc.boxes) == len(doc.text.split())
+    assert all(doc.text[b.start:b.end] == doc.text[b.start:b.end].strip() != "" for b in doc.boxes)
+    assert all(0 <= b.confidence <= 100 and b.x0 < b.x1 and b.y0 < b.y1 for b in doc.boxes)
+    # The first word's box is where the first line was drawn, turned with the page.
+    x, y = turned(*lines[0].box[:2], angle)
+    assert abs(doc.boxes[0].x0 - x) < 3 and abs(doc.boxes[0].y0 - y) < 3
+
+
+@needs_tesseract
+def test_a_mixed_pdf_keeps_its_text_page_and_ocrs_the_scanned_one(tmp_path) -> None:
+    text_page = "The gate code of the Harbour Trust office is 4417.\nVisitors sign the book at the desk."
+    (tmp_path / "mixed.pdf").write_bytes(join_pdfs(pdf_bytes([text_page]), scanned_pdf([scan(HARBOUR)[0]])))
+    progress: list[tuple[str, int, int, str]] = []
+    doc = read_file(tmp_path / "mixed.pdf", "mixed.pdf", limits=limits(tmp_path),
+                    progress=lambda *a: progress.append(a))
+    assert doc.text.startswith(text_page + "\n\n")
+    assert doc.pages == (0, len(text_page) + 2)
+    assert doc.page_at(doc.text.index("1968")) == 2
+    assert word_accuracy(HARBOUR, doc.text[doc.pages[1]:]) >= 0.97
+    page1 = [b for b in doc.boxes if b.page == 1]
+    page2 = [b for b in doc.boxes if b.page == 2]
+    assert len(page1) == len(text_page.split()) and all(b.confidence is None for b in page1)
+    assert page2 and all(b.confidence is not None for b in page2)
+    assert progress[0] == ("ocr", 0, 1, "mixed.pdf page 2") and progress[-1] == ("ocr", 1, 1, "")
+    assert doc.title == "The gate code of the Harbour Trust office is 4417." and doc.notes == ()
+
+
+@needs_tesseract
+def test_a_scanned_pdf_has_every_page_read_and_its_title_from_the_text(tmp_path) -> None:
+    pages = [scan(ORCHARD, angle=-0.5, seed=4)[0], scan(LIBRARY, angle=0.7, seed=5)[0]]
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf(pages))
+    doc = read_file(tmp_path / "scan.pdf", "scan.pdf", limits=limits(tmp_path))
+    assert len(doc.pages) == 2 and doc.title.startswith("Pell Orchard grows nine kinds")
+    assert word_accuracy(ORCHARD + " " + LIBRARY, doc.text) >= 0.97
+
+
+@needs_tesseract
+def test_a_page_is_ocrd_once_then_comes_from_the_cache(tmp_path, monkeypatch) -> None:
+    save_png(tmp_path / "letter.png", HARBOUR)
+    first = read_file(tmp_path / "letter.png", "letter.png", limits=limits(tmp_path))
+    cached = list((tmp_path / "ocr").glob("*/*.json"))
+    assert len(cached) == 1 and "Harbour" in json.loads(cached[0].read_text())["tsv"]
+
+    def no_ocr(*args: object) -> str:
+        raise AssertionError("OCR ran again for a page in the cache")
+
+    monkeypatch.setattr(ocr, "recognize", no_ocr)
+    shutil.copy(tmp_path / "letter.png", tmp_path / "renamed.png")  # same pixels, another name
+    again = read_file(tmp_path / "renamed.png", "renamed.png", limits=limits(tmp_path))
+    assert (again.text, again.boxes) == (first.text, first.boxes)
+
+
+def test_with_ocr_off_an_image_is_skipped_and_a_mixed_pdf_keeps_its_text(tmp_path) -> None:
+    save_png(tmp_path / "letter.png", LIBRARY, speckle=0)
+    with pytest.raises(DocumentError, match=r"^the image could not be read: OCR is off \(BOT_OCR=0\); set BOT_OCR=1"):
+        read_file(tmp_path / "letter.png", "letter.png", limits=limits(tmp_path, enabled=False))
+    (tmp_path / "mixed.pdf").write_bytes(join_pdfs(pdf_bytes(["A text page about tools."]),
+                                                   scanned_pdf([scan(LIBRARY)[0]])))
+    doc = read_file(tmp_path / "mixed.pdf", "mixed.pdf", limits=limits(tmp_path, enabled=False))
+    assert doc.text == "A text page about tools.\n\n" and doc.pages == (0, 26)
+    assert doc.notes == ("page 2: skipped, OCR is off (BOT_OCR=0); set BOT_OCR=1 to read scanned pages",)
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf([scan(LIBRARY)[0]]))
+    with pytest.raises(DocumentError, match=r"^the PDF has no text layer \(it may be scanned images\): OCR is off \(BOT"):
+        read_file(tmp_path / "scan.pdf", "scan.pdf", limits=limits(tmp_path, enabled=False))
+
+
+def test_without_tesseract_the_reason_says_what_to_install(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(ocr, "engine", lambda: "")
+    save_png(tmp_path / "letter.png", LIBRARY, speckle=0)
+    with pytest.raises(DocumentError, match=r"OCR needs tesseract with English data, which is not installed; "
+                                            r"install tesseract-ocr and tesseract-ocr-eng \(Debian/Ubuntu: apt-get"):
+        read_file(tmp_path / "letter.png", "letter.png", limits=limits(tmp_path))
+
+
+@needs_tesseract
+def test_ocr_that_runs_past_its_time_is_stopped_with_the_setting_to_raise(tmp_path) -> None:
+    save_png(tmp_path / "letter.png", HARBOUR)
+    with pytest.raises(DocumentError, match=r"OCR took longer than 0.01 s for one page; raise BOT_OCR_TIMEOUT_S"):
+        read_file(tmp_path / "letter.png", "letter.png", limits=limits(tmp_path, timeout_s=0.01))
+
+
+def test_a_damaged_image_gets_its_own_reason(tmp_path) -> None:
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)
+    with pytest.raises(DocumentError, match=r"^the image is damaged or not in the format its name says"):
+        read_file(tmp_path / "broken.png", "broken.png", limits=limits(tmp_path))
+
+
+def test_ocr_settings_come_from_the_environment() -> None:
+    assert load_settings(env={}).ocr is True
+    settings = load_settings(env={"BOT_OCR": "0", "BOT_OCR_TIMEOUT_S": "5"})
+    assert (settings.ocr, settings.ocr_timeout_s) == (False, 5.0)
+    assert OcrOptions.from_settings(settings).engine_label() == "off"
+    with pytest.raises(SettingsError, match=r"^BOT_OCR_TIMEOUT_S is not usable: ocr_timeout_s must be at least 1"):
+        load_settings(env={"BOT_OCR_TIMEOUT_S": "0"})
