@@ -2,7 +2,7 @@
 
 `recognize` pipes one PNG into `tesseract stdin stdout tsv` under a wall-clock timeout and an address-space
 cap and returns the TSV (what the cache keeps); `parse_tsv` turns that word table into page text (words
-joined by spaces, lines by a newline, paragraphs by a blank line, so the chunker sees paragraphs) with one
+and lines joined by spaces, paragraphs by a blank line, so the chunker sees tesseract's paragraphs) with one
 box per word in PDF points from the page's top-left corner and tesseract's confidence (0–100). The command
 line is called directly rather than through pytesseract: the child needs its own environment
 (OMP_THREAD_LIMIT=1) and memory cap, which pytesseract cannot pass. Rendering pages is `page_images`' job,
@@ -100,8 +100,9 @@ def parse_tsv(tsv: str, scale: float) -> OcrText:
         left, top, width, height = (int(c) for c in cells[6:10])
         word = cells[11].strip()
         if last_line is not None:
-            sep = " " if (block, par, line) == last_line else "\n"
-            # tesseract starts paragraphs mid-sentence on evenly spaced text; a block always is one
+            # Lines of a paragraph are joined with a space, as the chunker reads a lone newline as a break.
+            # tesseract starts paragraphs mid-sentence on evenly spaced text; a new block always is one.
+            sep = " "
             if block != last_line[0] or (par != last_line[1] and parts[-1].endswith(_PARAGRAPH_END)):
                 sep = "\n\n"
             parts.append(sep)

@@ -4,6 +4,7 @@ Both parse untrusted files, so they run in a bounded child (`python -m bot.inges
 `render_in_child` through `sandbox.run_module`): the child caps its own memory before importing either
 library, writes one grayscale PNG per page into a folder the parent gives, and prints JSON naming each
 PNG with the SHA-256 of its pixels (what the OCR cache is keyed by) and the page's size in PDF points.
+An image file is shown at `dpi` but OCR'd at its own resolution.
 `clean=True` removes speckle with a 3×3 median filter first, for OCR: on noisy 200-dpi scans it took word
 accuracy from 0.83–0.97 to 1.00 (tests/test_ocr.py), and on clean pages it changes nothing that matters.
 Not here: OCR itself (`ocr`), the cache (`ocr_cache`), building documents (`scanned`).
@@ -80,20 +81,25 @@ def _image_pages(path: Path) -> list[tuple[int, object, int]]:
 
 
 def _child(kind: str, path: str, pages: str, dpi: str, out_dir: str, clean: str) -> dict[str, object]:
-    from PIL import ImageFilter
+    from PIL import Image, ImageFilter
 
     numbers = [int(p) for p in pages.split(",") if p]
     found = _pdf_pages(Path(path), numbers, int(dpi)) if kind == "pdf" else _image_pages(Path(path))
     written = []
     for number, image, page_dpi in found:
         digest = hashlib.sha256(f"{image.mode} {image.size}\0".encode() + image.tobytes()).hexdigest()
+        points = 72 / (page_dpi or 72)
+        size = {"width_pt": image.width * points, "height_pt": image.height * points}
         if clean == "1":
             image = image.filter(ImageFilter.MedianFilter(3))
+        elif kind == "image":  # for the eye: an image file at `dpi` (a photo without one, at most 1,600 px wide)
+            shrink = int(dpi) / page_dpi if page_dpi else 1600 / image.width
+            if shrink < 1:
+                image = image.resize((round(image.width * shrink), round(image.height * shrink)),
+                                     Image.Resampling.LANCZOS)
         png = Path(out_dir) / f"page-{number}.png"
-        image.save(png, format="PNG", dpi=(page_dpi or 72, page_dpi or 72))
-        scale = 72 / (page_dpi or 72)
-        written.append({"page": number, "png": str(png), "sha256": digest, "width_pt": image.width * scale,
-                        "height_pt": image.height * scale, "dpi": page_dpi})
+        image.save(png, format="PNG")
+        written.append({"page": number, "png": str(png), "sha256": digest, **size, "dpi": page_dpi})
     return {"pages": written}
 
 
