@@ -22,8 +22,8 @@ from bot.errors import DocumentError
 
 LANGUAGE = "eng"
 INSTALL = "install tesseract-ocr and tesseract-ocr-eng (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng)"
-# tesseract's OpenMP threads spin while they wait; on a busy 2-core machine one thread was 11× faster
-# (0.75 s against 8.25 s for one page, bench/ocr.py), and pages are parallel enough one by one.
+# tesseract's OpenMP threads spin while they wait: on a busy 2-core machine one thread was 3× faster than
+# tesseract's default (bench/ocr.py), and the app has other work for the second core.
 _ENV = {"OMP_THREAD_LIMIT": "1"}
 _PARAGRAPH_END = (".", "!", "?", ":", '"', "”", "’", ")")
 

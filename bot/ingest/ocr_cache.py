@@ -31,6 +31,10 @@ class OcrCache:
     def _path(self, key: str) -> Path | None:
         return None if self.folder is None else self.folder / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        path = self._path(key)
+        return path is not None and path.is_file()
+
     def get(self, key: str) -> str | None:
         path = self._path(key)
         if path is None:

@@ -5,8 +5,8 @@ Both parse untrusted files, so they run in a bounded child (`python -m bot.inges
 library, writes one grayscale PNG per page into a folder the parent gives, and prints JSON naming each
 PNG with the SHA-256 of its pixels (what the OCR cache is keyed by) and the page's size in PDF points.
 An image file is shown at `dpi` but OCR'd at its own resolution.
-`clean=True` removes speckle with a 3×3 median filter first, for OCR: on noisy 200-dpi scans it took word
-accuracy from 0.83–0.97 to 1.00 (tests/test_ocr.py), and on clean pages it changes nothing that matters.
+`clean=True` removes speckle with a 3×3 median filter first, for OCR: on speckled 200-dpi scans it took word
+accuracy from 0.87 to 0.99 (bench/ocr.py). A page already in the OCR cache is hashed but not written.
 Not here: OCR itself (`ocr`), the cache (`ocr_cache`), building documents (`scanned`).
 """
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import DocumentError
+from bot.ingest.ocr_cache import OcrCache, cache_key
 from bot.ingest.sandbox import limit_memory, run_module
 
 MAX_PIXELS = 80_000_000  # a 300-dpi A0 poster; a bigger "image" is a decompression bomb, not a page
@@ -29,7 +30,7 @@ _WHAT = {"pdf": "PDF", "image": "image"}
 @dataclass(frozen=True)
 class PageImage:
     page: int  # 1-based
-    png: Path
+    png: Path | None  # None: the page is in the OCR cache, so it was not written
     pixels_sha256: str
     width_pt: float
     height_pt: float
@@ -37,12 +38,14 @@ class PageImage:
 
 
 def render_in_child(path: Path, kind: str, pages: list[int], dpi: int, out_dir: Path, clean: bool,
-                    seconds: float, memory_mb: int) -> list[PageImage]:
-    """Pages `pages` (1-based; [] = every frame of an image) of the file as PNGs in `out_dir`."""
+                    seconds: float, memory_mb: int, cached: tuple[Path, str] | None = None) -> list[PageImage]:
+    """Pages `pages` (1-based; [] = every frame of an image) of the file as PNGs in `out_dir`. With `cached`
+    (an OCR cache folder and the OCR engine), a page already in that cache gets no PNG (`png` is None)."""
+    folder, engine = cached if cached is not None else (None, "")
     args = [kind, str(path.absolute()), ",".join(map(str, pages)), str(dpi), str(out_dir.absolute()),
-            "1" if clean else "0", str(memory_mb)]
+            "1" if clean else "0", str(folder.absolute()) if folder else "", engine, str(memory_mb)]
     result = run_module("bot.ingest.page_images", args, _WHAT[kind], seconds, memory_mb)
-    return [PageImage(int(p["page"]), Path(p["png"]), str(p["sha256"]), float(p["width_pt"]),
+    return [PageImage(int(p["page"]), Path(p["png"]) if p["png"] else None, str(p["sha256"]), float(p["width_pt"]),
                       float(p["height_pt"]), int(p["dpi"])) for p in result["pages"]]
 
 
@@ -80,7 +83,8 @@ def _image_pages(path: Path) -> list[tuple[int, object, int]]:
     return out
 
 
-def _child(kind: str, path: str, pages: str, dpi: str, out_dir: str, clean: str) -> dict[str, object]:
+def _child(kind: str, path: str, pages: str, dpi: str, out_dir: str, clean: str, cache_dir: str,
+           engine: str) -> dict[str, object]:
     from PIL import Image, ImageFilter
 
     numbers = [int(p) for p in pages.split(",") if p]
@@ -90,6 +94,9 @@ def _child(kind: str, path: str, pages: str, dpi: str, out_dir: str, clean: str)
         digest = hashlib.sha256(f"{image.mode} {image.size}\0".encode() + image.tobytes()).hexdigest()
         points = 72 / (page_dpi or 72)
         size = {"width_pt": image.width * points, "height_pt": image.height * points}
+        if cache_dir and OcrCache(Path(cache_dir)).has(cache_key(digest, engine, page_dpi)):
+            written.append({"page": number, "png": "", "sha256": digest, **size, "dpi": page_dpi})
+            continue  # filtering and writing a 300-dpi page costs more than rendering it
         if clean == "1":
             image = image.filter(ImageFilter.MedianFilter(3))
         elif kind == "image":  # for the eye: an image file at `dpi` (a photo without one, at most 1,600 px wide)
@@ -98,15 +105,15 @@ def _child(kind: str, path: str, pages: str, dpi: str, out_dir: str, clean: str)
                 image = image.resize((round(image.width * shrink), round(image.height * shrink)),
                                      Image.Resampling.LANCZOS)
         png = Path(out_dir) / f"page-{number}.png"
-        image.save(png, format="PNG")
+        image.save(png, format="PNG", compress_level=1)  # read once, by tesseract or the browser
         written.append({"page": number, "png": str(png), "sha256": digest, **size, "dpi": page_dpi})
     return {"pages": written}
 
 
 if __name__ == "__main__":
-    limit_memory(int(sys.argv[7]))
+    limit_memory(int(sys.argv[9]))
     try:
-        answer = _child(*sys.argv[1:7])
+        answer = _child(*sys.argv[1:9])
     except DocumentError as err:
         answer = {"error": str(err)}
     except MemoryError:

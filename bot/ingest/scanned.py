@@ -78,13 +78,18 @@ def ocr_pages(path: Path, kind: str, pages: list[int], options: OcrOptions, prog
     for batch in batches:
         with tempfile.TemporaryDirectory(prefix="citebot-ocr-") as tmp:
             seconds = options.read_seconds + 2.0 * max(1, len(batch))
-            images = render_in_child(path, kind, batch, OCR_DPI, Path(tmp), True, seconds, options.memory_mb)
+            known = (options.cache_dir, engine) if options.cache_dir is not None else None
+            images = render_in_child(path, kind, batch, OCR_DPI, Path(tmp), True, seconds, options.memory_mb, known)
             total = max(total, count + len(images))
             for image in images:
                 if progress:
                     progress("ocr", count, total, f"{label} page {image.page}".strip())
                 key = cache_key(image.pixels_sha256, engine, image.dpi)
                 tsv = cache.get(key)
+                if tsv is None and image.png is None:  # gone from the cache since the page was rendered
+                    failed[image.page] = "the OCR cache changed while the file was read; read it again"
+                    count += 1
+                    continue
                 if tsv is None:
                     try:
                         tsv = ocr.recognize(image.png.read_bytes(), image.dpi, options.timeout_s, options.memory_mb)
