@@ -90,7 +90,7 @@ def main(n: int = 6) -> None:
     rows = [
         ("image files, cold (decode + OCR)", f"{n / images_s:.2f} pages/s", f"accuracy mean {sum(scores) / n:.3f}, "
          f"min {min(scores):.3f}"),
-        ("scanned PDF, cold (render 300 dpi + OCR)", f"{n / pdf_s:.2f} pages/s", f"accuracy {pdf_score:.3f}"),
+        ("scanned PDF, cold (render + OCR)", f"{n / pdf_s:.2f} pages/s", f"accuracy {pdf_score:.3f}"),
         ("scanned PDF again, from the OCR cache", f"{n / cached_s:.2f} pages/s", f"{pdf_s / cached_s:.1f}× faster"),
         ("median filter off / on (same pages)", f"{sum(raw) / len(raw):.3f} / {sum(cleaned) / len(cleaned):.3f}",
          "word accuracy"),

@@ -24,7 +24,7 @@ from bot.ingest.page_images import render_in_child
 from bot.types import WordBox
 
 Progress = Callable[[str, int, int, str], None]
-OCR_DPI = 300  # tesseract's own advice; 200 lost small print in trials, 400 was slower for nothing
+OCR_DPI = 300  # tesseract's advice; a page that is one scanned image is rendered at the scan's own dpi if less
 BATCH = 16  # pages rendered per child process: progress stays lively and the temp folder small
 OFF = "OCR is off (BOT_OCR=0); set BOT_OCR=1 to read scanned pages"
 
