@@ -198,3 +198,17 @@ def test_ocr_settings_come_from_the_environment() -> None:
     assert OcrOptions.from_settings(settings).engine_label() == "off"
     with pytest.raises(SettingsError, match=r"^BOT_OCR_TIMEOUT_S is not usable: ocr_timeout_s must be at least 1"):
         load_settings(env={"BOT_OCR_TIMEOUT_S": "0"})
+
+
+@needs_tesseract
+def test_an_upload_reports_ocr_progress_as_pages_done_of_pages(fake_bot, tmp_path) -> None:
+    from bot.faces.uploads import Upload, add_uploads
+
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf([scan(ORCHARD)[0], scan(LIBRARY)[0]]))
+    calls: list[tuple[str, int, int, str]] = []
+    statuses = add_uploads(fake_bot, [Upload(tmp_path / "scan.pdf", "scan.pdf")], progress=lambda *a: calls.append(a))
+    assert statuses[0].ok
+    ocr_calls = [c for c in calls if c[0] == "ocr"]
+    # read before saving (OCR), then read again by the sync (from the OCR cache): pages done of 2, each time
+    assert ocr_calls[:3] == [("ocr", 0, 2, "scan.pdf page 1"), ("ocr", 1, 2, "scan.pdf page 2"), ("ocr", 2, 2, "")]
+    assert "Tomas Brandt" in fake_bot.ask("Who planted the oldest pear trees?").text
