@@ -140,3 +140,13 @@ def test_page_images_are_cached_by_file_content(library) -> None:
     path = Path(re.search(r"file=([^\"]+)", first).group(1))
     stamp = path.stat().st_mtime_ns
     assert page_html(bot.store, reference(citation), bot.settings) == first and path.stat().st_mtime_ns == stamp
+
+
+def test_word_boxes_and_notes_survive_saving_and_loading_the_index(library) -> None:
+    bot, _ = library
+    reopened = Citebot(bot.settings, embedder=FakeEmbedder())
+    reopened.open()  # nothing changed: the saved index is loaded, not rebuilt
+    for doc_id in ("letter.png", "gate.pdf", "maintenance.pdf"):
+        saved, loaded = bot.store.documents[doc_id], reopened.store.documents[doc_id]
+        assert loaded.boxes == saved.boxes and loaded.notes == saved.notes and loaded.boxes
+    assert reopened.store.documents["letter.png"].boxes[0].confidence > 0
