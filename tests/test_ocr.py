@@ -212,3 +212,24 @@ def test_an_upload_reports_ocr_progress_as_pages_done_of_pages(fake_bot, tmp_pat
     # read before saving (OCR), then read again by the sync (from the OCR cache): pages done of 2, each time
     assert ocr_calls[:3] == [("ocr", 0, 2, "scan.pdf page 1"), ("ocr", 1, 2, "scan.pdf page 2"), ("ocr", 2, 2, "")]
     assert "Tomas Brandt" in fake_bot.ask("Who planted the oldest pear trees?").text
+
+
+def test_a_citation_read_by_ocr_says_so_and_warns_when_the_reading_is_doubtful() -> None:
+    from dataclasses import replace
+
+    from bot.faces.render import answer_html
+    from bot.faces.schema import citation_dict
+    from bot.types import Answer, Chunk, Citation
+
+    chunk = Chunk("scan.png", 0, 11, "Hello world", "paragraph", "", 1, ((0, 11),), page=1)
+    sure = Citation(1, "scan.png", "Scan", "scan.png", chunk, 0, 11, "Hello world", 1.0,
+                    boxes=(WordBox(0, 5, 1, 1, 1, 2, 2, 95.0), WordBox(6, 11, 1, 3, 1, 4, 2, 85.0)))
+    doubtful = replace(sure, boxes=(WordBox(0, 5, 1, 1, 1, 2, 2, 95.0), WordBox(6, 11, 1, 3, 1, 4, 2, 40.0)))
+    text = replace(sure, boxes=(WordBox(0, 5, 1, 1, 1, 2, 2),))
+    assert (sure.ocr_note, doubtful.ocr_note, text.ocr_note) == ("OCR text", "OCR text, low confidence", "")
+    assert citation_dict(doubtful)["ocr"] == {"confidence": 67.5, "low": True, "note": "OCR text, low confidence"}
+    assert citation_dict(text)["ocr"] is None
+    assert citation_dict(sure)["boxes"][1] == {"page": 1, "x0": 3, "y0": 1, "x1": 4, "y1": 2}
+    answer = Answer("Hi?", "Hello world [1]", False, 0.9, (doubtful,), (), "Hi?")
+    assert '<span class="cb-ocr" title="read from an image by OCR; check it on the page">OCR text, low confidence' \
+        in answer_html(answer)
