@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 # Mean tesseract confidence of a cited sentence's words under which the citation says the reading is doubtful;
-# rightly read words on the generated scans of tests/test_ocr.py score 90–97.
+# words read right on the generated scans of tests/test_ocr.py score 88–97.
 LOW_OCR_CONFIDENCE = 80.0
 
 
