@@ -35,8 +35,8 @@ _hashes: dict[tuple[str, int, int], str] = {}  # (path, size, mtime_ns) → SHA-
 
 
 def page_cache_dir() -> Path:
-    """Where rendered pages are kept: inside Gradio's temporary folder, which its file route serves and the
-    UI's blocked paths never cover."""
+    """Where rendered pages are kept: inside Gradio's temporary folder, which its file route serves already
+    (as files it made) and the UI's blocked paths never cover."""
     base = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
     return base / "citebot-pages"
 

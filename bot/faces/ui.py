@@ -6,9 +6,10 @@ its sources and "Why this answer"), follow-ups are resolved from the conversatio
 session, and clicking [n] or "View in document" opens the whole document in the panel, scrolled to the
 passage (bot/faces/static/viewer.js asks `open_reference` for it); for PDFs and images the cited page,
 with the sentence highlighted, comes first (`pageview`; Gradio's file route serves the page images from
-its cache). `chat` is the `/chat` API, which takes the earlier messages as an optional `history`. `serve`
-launches with server-side rendering off and errors hidden from the browser. HTML is built by `render`,
-`docview` and `pageview`; styles live in bot/faces/static/citebot.css.
+its own temporary folder, so nothing is added to what it may serve). `chat` is the `/chat` API, which
+takes the earlier messages as an optional `history`. `serve` launches with server-side rendering off and
+errors hidden from the browser. HTML is built by `render`, `docview` and `pageview`; styles live in
+bot/faces/static/citebot.css.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bot.assistant import Citebot
 from bot.config import PROJECT_ROOT, Settings
 from bot.errors import BotError
 from bot.faces.docview import EMPTY, document_html
-from bot.faces.pageview import page_cache_dir, page_html
+from bot.faces.pageview import page_html
 from bot.faces.progress import StageBars
 from bot.faces.render import PENDING, answer_html, error_html, escape, question_html
 from bot.faces.schema import answer_dict, error_dict
@@ -202,7 +203,7 @@ def serve(settings: Settings) -> None:
         server_name=os.environ.get("GRADIO_SERVER_NAME", settings.host), server_port=settings.port,
         ssr_mode=False, show_error=False, max_file_size=f"{settings.max_upload_mb}mb", auth=auth,
         footer_links=["api"], blocked_paths=blocked_paths(settings), run_history=False, enable_monitoring=False,
-        state_session_capacity=1000, allowed_paths=[str(page_cache_dir())], **launch_options(),
+        state_session_capacity=1000, **launch_options(),
     )
 
 
