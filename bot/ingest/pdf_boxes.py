@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.types import WordBox
 
 _WORD = re.compile(r"\S+")
+_PDFIUM_WORD = re.compile(r"[^\s\x02\ufffe]+")  # PDFium marks a soft-hyphen line break with \x02 or U+FFFE
 
 
 def text_layer_boxes(path: Path, text: str, starts: tuple[int, ...], separator: str = "\n\n") -> tuple[WordBox, ...]:
@@ -38,6 +39,8 @@ def text_layer_boxes(path: Path, text: str, starts: tuple[int, ...], separator: 
 def _page_boxes(page: object, number: int, text: str, start: int) -> list[WordBox]:
     ours = [(m.start() + start, m.end() + start, _norm(m.group())) for m in _WORD.finditer(text)]
     theirs = _pdfium_words(page)
+    if [w[2] for w in ours] == [w[0] for w in theirs]:  # the usual case: both read the same words
+        return [WordBox(s, e, number, *box) for (s, e, _), (_, box) in zip(ours, theirs, strict=True)]
     matcher = difflib.SequenceMatcher(None, [w[2] for w in ours], [w[0] for w in theirs], autojunk=False)
     out = []
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
@@ -53,12 +56,22 @@ def _pdfium_words(page: object) -> list[tuple[str, tuple[float, float, float, fl
     left, bottom, right, top = page.get_cropbox()
     rotation = page.get_rotation() % 360
     width, height = right - left, top - bottom
-    words: list[tuple[str, tuple[float, float, float, float]]] = []
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    words = []
+    if len(text) == count:  # one character per char index (no character outside the BMP): the fast way
+        # A word's box is its first and last character's: two calls to PDFium a word instead of one a character.
+        for match in _PDFIUM_WORD.finditer(text):
+            a = textpage.get_charbox(match.start(), loose=True)
+            b = textpage.get_charbox(match.end() - 1, loose=True)
+            box = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+            words.append((_norm(match.group()), _shown(box, left, top, width, height, rotation)))
+        return words
     chars: list[str] = []
     box: list[float] = []
-    for i in range(textpage.count_chars()):
+    for i in range(count):
         char = textpage.get_text_range(i, 1)
-        if not char.strip() or char in "\x02\ufffe":  # spaces end a word; \x02 marks a soft hyphen break
+        if not _PDFIUM_WORD.fullmatch(char):  # spaces and PDFium's break marks end a word
             if chars:
                 words.append((_norm("".join(chars)), _shown(box, left, top, width, height, rotation)))
             chars, box = [], []
