@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,24 @@ def test_a_citation_read_by_ocr_says_so_and_warns_when_the_reading_is_doubtful()
     answer = Answer("Hi?", "Hello world [1]", False, 0.9, (doubtful,), (), "Hi?")
     assert '<span class="cb-ocr" title="read from an image by OCR; check it on the page">OCR text, low confidence' \
         in answer_html(answer)
+
+
+def test_an_image_too_big_to_be_a_page_is_refused_before_it_is_decoded(tmp_path) -> None:
+    # A 40,000 × 40,000 PNG header (1.6 billion pixels) with no pixel data: Pillow reads the size and stops.
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0)
+    (tmp_path / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+    with pytest.raises(DocumentError, match=r"^the image has more than 80 million pixels$"):
+        read_file(tmp_path / "bomb.png", "bomb.png", limits=limits(tmp_path))
+
+
+@needs_tesseract
+def test_a_multipage_tiff_is_a_document_with_a_page_per_frame(tmp_path) -> None:
+    frames = [scan(ORCHARD, seed=11)[0], scan(LIBRARY, seed=12)[0]]
+    frames[0].save(tmp_path / "fax.tiff", format="TIFF", save_all=True, append_images=frames[1:], dpi=(200, 200),
+                   compression="tiff_deflate")
+    doc = read_file(tmp_path / "fax.tiff", "fax.tiff", limits=limits(tmp_path))
+    assert len(doc.pages) == 2 and doc.page_at(doc.text.index("Quarry Library")) == 2
+    assert word_accuracy(ORCHARD + " " + LIBRARY, doc.text) >= 0.97
