@@ -74,7 +74,7 @@ def test_replace_pages_moves_later_pages_and_their_boxes() -> None:
     text, starts = "aaa\n\n\n\nccc", (0, 5, 7)
     assert empty_pages(text, starts, min_chars=1) == [2]
     boxes = (WordBox(0, 3, 1, 1, 1, 2, 2), WordBox(7, 10, 3, 1, 1, 2, 2))
-    new = {2: PageText("BB", (WordBox(0, 2, 2, 5, 5, 6, 6, 90.0),), (612.0, 792.0))}
+    new = {2: PageText("BB", (WordBox(0, 2, 2, 5, 5, 6, 6, 90.0),))}
     out, out_starts, out_boxes = replace_pages(text, starts, boxes, new)
     assert (out, out_starts) == ("aaa\n\nBB\n\nccc", (0, 5, 9))
     assert [out[b.start:b.end] for b in out_boxes] == ["aaa", "BB", "ccc"]

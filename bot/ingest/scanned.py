@@ -20,7 +20,7 @@ from bot.errors import DocumentError
 from bot.ingest import ocr
 from bot.ingest.decoding import guess_title
 from bot.ingest.ocr_cache import OcrCache, cache_key
-from bot.ingest.page_images import render_in_child
+from bot.ingest.page_images import PageImage, render_in_child
 from bot.types import WordBox
 
 Progress = Callable[[str, int, int, str], None]
@@ -59,7 +59,6 @@ class OcrOptions:
 class PageText:
     text: str
     boxes: tuple[WordBox, ...]  # offsets into `text`
-    size: tuple[float, float]  # page width and height in points
 
 
 def ocr_pages(path: Path, kind: str, pages: list[int], options: OcrOptions, progress: Progress | None = None,
@@ -84,28 +83,32 @@ def ocr_pages(path: Path, kind: str, pages: list[int], options: OcrOptions, prog
             for image in images:
                 if progress:
                     progress("ocr", count, total, f"{label} page {image.page}".strip())
-                key = cache_key(image.pixels_sha256, engine, image.dpi)
-                tsv = cache.get(key)
-                if tsv is None and image.png is None:  # gone from the cache since the page was rendered
-                    failed[image.page] = "the OCR cache changed while the file was read; read it again"
-                    count += 1
-                    continue
-                if tsv is None:
-                    try:
-                        tsv = ocr.recognize(image.png.read_bytes(), image.dpi, options.timeout_s, options.memory_mb)
-                    except DocumentError as err:
-                        failed[image.page] = str(err)
-                        count += 1
-                        continue
-                    cache.put(key, tsv)
-                result = ocr.parse_tsv(tsv, 72.0 / (image.dpi or 72))
-                done[image.page] = PageText(result.text, tuple(
-                    WordBox(s, e, image.page, x0, y0, x1, y1, conf) for s, e, x0, y0, x1, y1, conf in result.words),
-                    (image.width_pt, image.height_pt))
+                result = _read_page(image, cache, engine, options)
+                if isinstance(result, str):
+                    failed[image.page] = result
+                else:
+                    done[image.page] = result
                 count += 1
     if progress:
         progress("ocr", total, total, "")
     return done, failed
+
+
+def _read_page(image: PageImage, cache: OcrCache, engine: str, options: OcrOptions) -> PageText | str:
+    """One rendered page's text, from the cache or from tesseract (then cached), or why it could not be read."""
+    key = cache_key(image.pixels_sha256, engine, image.dpi)
+    tsv = cache.get(key)
+    if tsv is None:
+        if image.png is None:  # the renderer saw it in the cache, which lost it since
+            return "the OCR cache changed while the file was read; read it again"
+        try:
+            tsv = ocr.recognize(image.png.read_bytes(), image.dpi, options.timeout_s, options.memory_mb)
+        except DocumentError as err:
+            return str(err)
+        cache.put(key, tsv)
+    result = ocr.parse_tsv(tsv, 72.0 / (image.dpi or 72))
+    boxes = tuple(WordBox(s, e, image.page, x0, y0, x1, y1, conf) for s, e, x0, y0, x1, y1, conf in result.words)
+    return PageText(result.text, boxes)
 
 
 def ocr_empty_pdf_pages(path: Path, title: str, text: str, starts: tuple[int, ...], boxes: tuple[WordBox, ...],

@@ -26,6 +26,6 @@ def read_image(path: Path, fallback_title: str, options: OcrOptions, progress: P
         if failed:
             raise DocumentError(f"the image could not be read: {next(iter(failed.values()))}")
         raise DocumentError("no text was found in the image (OCR read nothing)")
-    pages = [done.get(n, PageText("", (), (0.0, 0.0))) for n in range(1, max(done) + 1)]
+    pages = [done.get(n, PageText("", ())) for n in range(1, max(done) + 1)]
     text, starts, boxes = join_pages(pages)
     return guess_title(text, fallback_title), text, starts, boxes
