@@ -1,21 +1,26 @@
 """Word boxes for a PDF's text layer: where each word of the reader's page text sits on the page.
 
 Whatever library extracted the text, PDFium (pypdfium2) knows where its own characters are. Both texts are
-cut into words and matched in order (difflib; equal-length runs that differ, such as a ligature read two
-ways, are paired one to one), and each matched word gets the union of its characters' boxes, in PDF points
-from the top-left corner of the page as shown (the page's /Rotate applied), as `WordBox` says. A word PDFium
-did not see gets no box. Runs in the PDF reader's bounded child; rendering is `page_images`' job.
+cut into words and matched in order (difflib, unless both read the same words; equal-length runs that
+differ, such as a ligature read two ways, are paired one to one), and each matched word gets the box of its
+first and last characters, in PDF points from the top-left corner of the page as shown (the page's /Rotate
+applied), as `WordBox` says. A word PDFium did not see gets no box, nor do the pages of a very long PDF
+past `BUDGET_S`. Runs in the PDF reader's bounded child; rendering pages is `page_images`' job.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import time
 import unicodedata
 from pathlib import Path
 
 from bot.types import WordBox
 
+# Boxes cost about 20 ms a page on a busy 2-core machine; a very long PDF gets them for the pages that fit in
+# this time, so reading it stays within BOT_READ_TIMEOUT_S (later pages show without a highlight).
+BUDGET_S = 6.0
 _WORD = re.compile(r"\S+")
 _PDFIUM_WORD = re.compile(r"[^\s\x02\ufffe]+")  # PDFium marks a soft-hyphen line break with \x02 or U+FFFE
 
@@ -30,7 +35,10 @@ def text_layer_boxes(path: Path, text: str, starts: tuple[int, ...], separator: 
         return ()  # pypdf read it and PDFium cannot: the text stands, without boxes
     boxes: list[WordBox] = []
     ends = [*(s - len(separator) for s in starts[1:]), len(text)]
+    deadline = time.monotonic() + BUDGET_S
     for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1):
+        if time.monotonic() > deadline:
+            break
         if text[start:end].strip() and number <= len(pdf):
             boxes += _page_boxes(pdf[number - 1], number, text[start:end], start)
     return tuple(boxes)
