@@ -96,6 +96,15 @@ def test_a_text_pdf_gets_word_boxes_where_the_words_are_drawn(tmp_path) -> None:
     assert page_two.page == 2 and hello.confidence is None
 
 
+def test_boxes_stop_at_their_time_budget_and_the_text_stands(tmp_path, monkeypatch) -> None:
+    from bot.ingest import pdf_boxes
+
+    (tmp_path / "long.pdf").write_bytes(pdf_bytes([f"Page {i} says hello." for i in range(1, 4)]))
+    assert len(read_file(tmp_path / "long.pdf", "long.pdf").boxes) == 9
+    monkeypatch.setattr(pdf_boxes, "BUDGET_S", -1.0)  # spent before the first page
+    assert text_layer_boxes(tmp_path / "long.pdf", "Page 1 says hello.", (0,)) == ()
+
+
 @needs_tesseract
 @pytest.mark.parametrize(("name", "text", "angle", "seed"), [
     ("letter.png", HARBOUR, 0.6, 1), ("orchard.jpg", ORCHARD, -0.9, 2), ("library.png", LIBRARY, 1.0, 3)])
