@@ -100,7 +100,7 @@ def test_boxes_stop_at_their_time_budget_and_the_text_stands(tmp_path, monkeypat
     from bot.ingest import pdf_boxes
 
     (tmp_path / "long.pdf").write_bytes(pdf_bytes([f"Page {i} says hello." for i in range(1, 4)]))
-    assert len(read_file(tmp_path / "long.pdf", "long.pdf").boxes) == 9
+    assert len(read_file(tmp_path / "long.pdf", "long.pdf").boxes) == 12  # 4 words on each of 3 pages
     monkeypatch.setattr(pdf_boxes, "BUDGET_S", -1.0)  # spent before the first page
     assert text_layer_boxes(tmp_path / "long.pdf", "Page 1 says hello.", (0,)) == ()
 
