@@ -95,12 +95,15 @@ def _pdfium_words(page: object) -> list[tuple[str, tuple[float, float, float, fl
 def _shown(box: list[float], left: float, top: float, width: float, height: float,
            rotation: int) -> tuple[float, float, float, float]:
     """A PDF user-space box (x0, y0, x1, y1; y up) → (x0, y0, x1, y1) from the shown page's top-left, y down."""
-    corners = []
-    for x, y in ((box[0], box[1]), (box[2], box[3])):
-        u, v = x - left, top - y
-        corners.append({90: (height - v, u), 180: (width - u, height - v), 270: (v, width - u)}.get(rotation, (u, v)))
-    (ax, ay), (bx, by) = corners
-    return (round(min(ax, bx), 2), round(min(ay, by), 2), round(max(ax, bx), 2), round(max(ay, by), 2))
+    # (u0, v0)–(u1, v1): the box from the unturned page's top-left; /Rotate turns the page clockwise
+    u0, u1, v0, v1 = box[0] - left, box[2] - left, top - box[3], top - box[1]
+    if rotation == 90:
+        u0, u1, v0, v1 = height - v1, height - v0, u0, u1
+    elif rotation == 180:
+        u0, u1, v0, v1 = width - u1, width - u0, height - v1, height - v0
+    elif rotation == 270:
+        u0, u1, v0, v1 = v0, v1, width - u1, width - u0
+    return (round(u0, 2), round(v0, 2), round(u1, 2), round(v1, 2))
 
 
 def _norm(word: str) -> str:
