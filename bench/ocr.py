@@ -1,6 +1,7 @@
 """OCR speed and accuracy on generated scans: pages per second for image files and for a scanned PDF (cold,
 then again from the OCR cache), word accuracy, and the two choices the OCR step makes, measured side by side
-on the same pages: the 3×3 median filter against none, and one OpenMP thread against tesseract's default.
+on the same pages: the 3×3 median filter against none, and one OpenMP thread against tesseract's default;
+and what the word boxes of a text PDF's words (for citations on the page) cost beside pypdf's text.
 
 Pages come from tests/scans.py (text drawn at 200 dpi, turned up to a degree, speckled). Prints figures
 only; nothing is asserted. Run: nice python bench/ocr.py [PAGES]
@@ -21,8 +22,11 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 from PIL import ImageFilter  # noqa: E402
 
 from bot.ingest import ocr  # noqa: E402
+from bot.ingest.pdf_boxes import text_layer_boxes  # noqa: E402
+from bot.ingest.readers.pdf import extract_pdf  # noqa: E402
 from bot.ingest.reading import Limits, read_file  # noqa: E402
 from bot.ingest.scanned import OcrOptions  # noqa: E402
+from tests.docmakers import pdf_bytes  # noqa: E402
 from tests.scans import DPI, HARBOUR, LIBRARY, ORCHARD, scan, scanned_pdf, word_accuracy  # noqa: E402
 
 TEXTS = (HARBOUR, ORCHARD, LIBRARY)
@@ -87,6 +91,15 @@ def main(n: int = 6) -> None:
         one.append(tesseract_seconds(data, "1"))
         default.append(tesseract_seconds(data, None))
 
+    text_page = "\n".join(f"Line {j} of a report about subject number {j}, with a few more words." for j in range(40))
+    (root / "text.pdf").write_bytes(pdf_bytes([text_page] * 100))
+    started = time.perf_counter()
+    _, text, starts = extract_pdf(root / "text.pdf", "text")
+    pypdf_s = time.perf_counter() - started
+    started = time.perf_counter()
+    boxes = text_layer_boxes(root / "text.pdf", text, starts)
+    boxes_s = time.perf_counter() - started
+
     rows = [
         ("image files, cold (decode + OCR)", f"{n / images_s:.2f} pages/s", f"accuracy mean {sum(scores) / n:.3f}, "
          f"min {min(scores):.3f}"),
@@ -96,6 +109,8 @@ def main(n: int = 6) -> None:
          "word accuracy"),
         ("tesseract 1 thread / default threads", f"{sum(one):.2f} s / {sum(default):.2f} s",
          f"{sum(default) / sum(one):.2f}× (default ÷ one)"),
+        ("100-page text PDF: pypdf text / word boxes", f"{pypdf_s:.2f} s / {boxes_s:.2f} s",
+         f"{len(boxes):,} boxes, {boxes_s / pypdf_s:.1f}× the text's time"),
     ]
     for label, figure, note in rows:
         print(f"{label:<42} {figure:>18}   {note}")
