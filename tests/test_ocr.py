@@ -139,7 +139,7 @@ def test_a_mixed_pdf_keeps_its_text_page_and_ocrs_the_scanned_one(tmp_path) -> N
     assert len(page1) == len(text_page.split()) and all(b.confidence is None for b in page1)
     assert page2 and all(b.confidence is not None for b in page2)
     assert progress[0] == ("ocr", 0, 1, "mixed.pdf page 2") and progress[-1] == ("ocr", 1, 1, "")
-    assert doc.title == "The gate code of the Harbour Trust office is 4417." and doc.notes == ()
+    assert doc.notes == ()
 
 
 @needs_tesseract
@@ -266,3 +266,13 @@ def test_a_multipage_tiff_is_a_document_with_a_page_per_frame(tmp_path) -> None:
     doc = read_file(tmp_path / "fax.tiff", "fax.tiff", limits=limits(tmp_path))
     assert len(doc.pages) == 2 and doc.page_at(doc.text.index("Quarry Library")) == 2
     assert word_accuracy(ORCHARD + " " + LIBRARY, doc.text) >= 0.97
+
+
+@needs_tesseract
+def test_a_scanned_page_with_nothing_on_it_is_named_in_the_notes(tmp_path) -> None:
+    from PIL import Image
+
+    white = Image.new("L", (1700, 2200), 255)
+    (tmp_path / "mixed.pdf").write_bytes(join_pdfs(pdf_bytes(["A text page about tools."]), scanned_pdf([white])))
+    doc = read_file(tmp_path / "mixed.pdf", "mixed.pdf", limits=limits(tmp_path))
+    assert doc.text.strip() == "A text page about tools." and doc.notes == ("page 2: OCR found no text on it",)

@@ -126,8 +126,15 @@ def ocr_empty_pdf_pages(path: Path, title: str, text: str, starts: tuple[int, ..
     if not text.strip():
         reason = next(iter(failed.values()), "OCR found no text on its pages")
         raise DocumentError(f"the PDF has no text layer (it may be scanned images): {reason}")
-    notes = tuple(f"page {n}: skipped, {reason}" for n, reason in sorted(failed.items()))
+    notes = _notes(done, failed)
     return title if had_text else guess_title(text, fallback_title), text, starts, boxes, notes
+
+
+def _notes(done: dict[int, PageText], failed: dict[int, str]) -> tuple[str, ...]:
+    """A line per page of scanned images that gave no text: why it was skipped, or that OCR found none."""
+    notes = {n: f"page {n}: skipped, {reason}" for n, reason in failed.items()}
+    notes.update({n: f"page {n}: OCR found no text on it" for n, page in done.items() if not page.text})
+    return tuple(notes[n] for n in sorted(notes))
 
 
 def join_pages(pages: list[PageText], separator: str = "\n\n") -> tuple[str, tuple[int, ...], tuple[WordBox, ...]]:
