@@ -22,10 +22,12 @@ from pptx.util import Inches
 
 PARTS = [["Part", "Warehouse", "Bay", "Quantity"], ["P-044", "York", "A12", 40], ["P-045", "Leeds", "B36", 12],
          ["P-046", "Bristol", "C07", 3]]
+SALES = [["Region", "Sales"], ["North", "1.2 million"], ["South", "0.9 million"]]
+TRAINS = [["Route", "Departs", "Platform"], ["Leeds to York", "08:15", "4"], ["York to Hull", "09:40", "2B"]]
 
 
 def write_pptx(path: Path) -> Path:
-    """Slide 1 "Quarterly results" (body + notes), slide 2 "Stock" with a table, slide 3 without a title."""
+    """Slide 1 "Quarterly results" (body + notes), slide 2 "Sales" with a table, slide 3 without a title."""
     deck = pptx.Presentation()
     first = deck.slides.add_slide(deck.slide_layouts[1])
     first.shapes.title.text = "Quarterly results"
@@ -34,9 +36,9 @@ def write_pptx(path: Path) -> Path:
     body.add_paragraph().text = "Costs fell in every region."
     first.notes_slide.notes_text_frame.text = "Remind the board that the Leeds depot reopens in March."
     second = deck.slides.add_slide(deck.slide_layouts[5])
-    second.shapes.title.text = "Stock"
-    table = second.shapes.add_table(len(PARTS), 4, Inches(1), Inches(2), Inches(8), Inches(2)).table
-    for r, row in enumerate(PARTS):
+    second.shapes.title.text = "Sales"
+    table = second.shapes.add_table(len(SALES), 2, Inches(1), Inches(2), Inches(8), Inches(2)).table
+    for r, row in enumerate(SALES):
         for c, value in enumerate(row):
             table.cell(r, c).text = str(value)
     third = deck.slides.add_slide(deck.slide_layouts[6])
@@ -65,11 +67,9 @@ def write_xlsx(path: Path) -> Path:
     return path
 
 
-def write_csv(path: Path, delimiter: str = ",") -> Path:
+def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerows(PARTS)
-        writer.writerow(["P-047", "Hull, East Yorkshire", "D01", 7])
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
     return path
 
 
@@ -143,8 +143,9 @@ def write_odp(path: Path) -> Path:
     doc.automaticstyles.addElement(layout)
     master = MasterPage(name="m", pagelayoutname=layout)
     doc.masterstyles.addElement(master)
-    for n, (title, body, notes) in enumerate([("Welcome", "Doors open at nine.", None),
-                                             ("Lunch", "Lunch is served in the atrium.", "Vegan boxes are on the left.")]):
+    slides = [("Welcome", "Doors open at nine.", None),
+              ("Lunch", "Lunch is served in the atrium.", "Vegan boxes are on the left.")]
+    for n, (title, body, notes) in enumerate(slides):
         page = Page(name=f"p{n}", masterpagename=master)
         for cls, text in (("title", title), ("outline", body)):
             frame = Frame(width="20cm", height="3cm", x="1cm", y=f"{1 + 4 * (cls != 'title')}cm")
@@ -190,12 +191,12 @@ RTF = (r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times;}}{\info{\title Kiln l
 def write_eml(path: Path) -> Path:
     """A message with a plain body, a text attachment, an HTML alternative and a PDF it does not read."""
     message = EmailMessage()
-    message["Subject"] = "Depot move"
+    message["Subject"] = "Office move"
     message["From"] = "Ada Brooks <ada@example.org>"
     message["To"] = "team@example.org"
     message["Date"] = "Tue, 03 Mar 2026 09:15:00 +0000"
-    message.set_content("Hello all,\n\nThe Leeds depot moves to Canal Street on 14 April.\n\nAda\n")
-    message.add_alternative("<p>The Leeds depot moves to <b>Canal Street</b> on 14 April.</p>", subtype="html")
+    message.set_content("Hello all,\n\nThe York office moves to Canal Street on 14 April.\n\nAda\n")
+    message.add_alternative("<p>The York office moves to <b>Canal Street</b> on 14 April.</p>", subtype="html")
     message.add_attachment("Loading bay keys are kept in the blue safe.\n", filename="keys.txt")
     message.add_attachment(b"%PDF-1.4 not really", maintype="application", subtype="pdf", filename="map.pdf")
     path.write_bytes(bytes(message))
