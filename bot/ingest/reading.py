@@ -24,7 +24,7 @@ from bot.types import Document
 # suffix → the reader run in the child process
 IN_CHILD = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".pptx": "pptx", ".xlsx": "xlsx",
             ".xlsm": "xlsx", ".epub": "epub", ".odt": "odf", ".ods": "odf", ".odp": "odf", ".rtf": "rtf",
-            ".eml": "eml", ".msg": "msg"}
+            ".eml": "eml"}
 SUPPORTED = frozenset({".txt", ".md", ".csv", ".tsv", *IN_CHILD})
 READER_VERSION = 3  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024

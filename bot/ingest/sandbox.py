@@ -25,11 +25,10 @@ from bot.ingest.readers.blocks import Reading
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # so the child imports this very `bot`
 _WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page", "pptx": "PowerPoint file",
          "xlsx": "Excel workbook", "epub": "e-book", "odf": "OpenDocument file", "rtf": "RTF document",
-         "eml": "e-mail", "msg": "Outlook message"}
+         "eml": "e-mail"}
 # kind → (module in bot.ingest.readers, its function `(path, fallback_title) -> Reading`)
 _READERS = {"pptx": ("pptx", "read_pptx"), "xlsx": ("xlsx", "read_xlsx"), "epub": ("epub", "read_epub"),
-            "odf": ("odf", "read_odf"), "rtf": ("rtf", "read_rtf"), "eml": ("mail", "read_eml"),
-            "msg": ("outlook", "read_msg")}
+            "odf": ("odf", "read_odf"), "rtf": ("rtf", "read_rtf"), "eml": ("mail", "read_eml")}
 _OUT_OF_MEMORY = "out of memory"
 
 
