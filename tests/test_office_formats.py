@@ -29,6 +29,8 @@ from bot.embed.fake import FakeEmbedder
 from bot.errors import DocumentError
 from bot.faces.docview import document_html, reference
 from bot.ingest.chunking import chunk_document
+from bot.ingest.readers import blocks as readers_blocks
+from bot.ingest.readers import pptx as readers_pptx
 from bot.ingest.readers import xlsx as readers_xlsx
 from bot.ingest.reading import read_file
 from bot.types import Document
@@ -239,3 +241,26 @@ def test_content_hash_is_unchanged_for_documents_without_marks():
     marked = Document("a.txt", "A", "Some text.", marks=((0, "slide 1"),))
     assert marked.content_hash != plain.content_hash
     assert (marked.mark_at(0), marked.mark_at(5), plain.mark_at(5)) == ("slide 1", "slide 1", "")
+
+
+def test_an_archive_that_unpacks_too_large_is_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers_blocks, "MAX_UNPACKED", 1000)
+    with pytest.raises(DocumentError, match=r"^the PowerPoint file \(.pptx\) unpacks to more than 0 MB, which is "):
+        readers_pptx.read_pptx(write_pptx(tmp_path / "deck.pptx"), "deck")
+
+
+def test_an_xml_entity_bomb_in_a_workbook_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "stock.xlsx")
+    bomb = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+            '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+            '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+            '<c r="A1" t="inlineStr"><is><t>&h;</t></is></c></row></sheetData></worksheet>')
+    rewritten = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for item in source.infolist():
+            data = bomb.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
+            target.writestr(item, data)
+    with pytest.raises(DocumentError, match=r"^the file is not a valid Excel workbook; open it in Excel"):
+        read_file(rewritten, "bomb.xlsx")
