@@ -1,12 +1,11 @@
 """Read one file in a child process under a wall-clock timeout and a memory cap; JSON comes back.
 
 A hostile PDF, Office, e-book, e-mail or HTML file (zip containers, XML, MIME) can make its parser loop or
-allocate without end. `read_in_child` runs
-`python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which caps its own address space (RLIMIT_AS) before it
-imports any parser, reads the file with the reader for KIND and prints one JSON object on stdout:
-`{"title", "text", "pages", "marks"}` or `{"error"}`. The parent kills it at the timeout, so the worst case is a
-one-line reason and the app carries on. Nothing is pickled. The readers live in `readers/`; this module
-only runs them at arm's length.
+allocate without end. `read_in_child` runs `python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which
+caps its own address space (RLIMIT_AS) before it imports any parser, reads the file with the reader for
+KIND and prints one JSON object on stdout: `{"title", "text", "pages", "marks"}` or `{"error"}`. The parent
+kills it at the timeout, so the worst case is a one-line reason and the app carries on. Nothing is pickled.
+The readers live in `readers/`; this module only runs them at arm's length.
 """
 
 from __future__ import annotations
