@@ -73,8 +73,9 @@ def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:
     return path
 
 
-def write_epub(path: Path) -> Path:
-    """Three spine items: a cover picture page (no text), "The Harbour" and "The Storm" (EPUB 3 nav titles)."""
+def write_epub(path: Path, version: int = 3) -> Path:
+    """Three spine items: a cover picture page (no text), "The Harbour" and "The Storm", titled by an EPUB 3
+    nav document or (`version=2`) an NCX table of contents."""
     def page(body: str) -> str:
         return ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
                 f"<head><title>x</title></head><body>{body}</body></html>")
@@ -104,6 +105,17 @@ def write_epub(path: Path) -> Path:
             "<h1>The Storm</h1><p>The wind rose at dusk.</p><h2>Rescue</h2>"
             "<p>Mara rowed out to the fishing boat Saltfinch and brought back six sailors.</p>"),
     }
+    if version == 2:
+        files["OEBPS/book.opf"] = files["OEBPS/book.opf"].replace(
+            '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
+            '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>').replace(
+            "<spine>", '<spine toc="ncx">')
+        del files["OEBPS/nav.xhtml"]
+        files["OEBPS/toc.ncx"] = (
+            '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>'
+            '<navPoint id="a"><navLabel><text>The Harbour</text></navLabel><content src="text/one.xhtml"/>'
+            '</navPoint><navPoint id="b"><navLabel><text>The Storm</text></navLabel>'
+            '<content src="text/two%20storm.xhtml"/></navPoint></navMap></ncx>')
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", files.pop("mimetype"), compress_type=zipfile.ZIP_STORED)
         for name, text in files.items():

@@ -110,8 +110,9 @@ def test_csv_with_an_oversized_field_says_so(tmp_path):
         read_file(path, "huge.csv")
 
 
-def test_epub_chapters_in_spine_order_named_by_the_contents(tmp_path):
-    doc = read_file(write_epub(tmp_path / "book.epub"), "book.epub")
+@pytest.mark.parametrize("version", [3, 2])
+def test_epub_chapters_in_spine_order_named_by_the_contents(tmp_path, version):
+    doc = read_file(write_epub(tmp_path / "book.epub", version), "book.epub")
     assert doc.title == "The Lighthouse Keeper"
     assert doc.text == ("# The Harbour\n\nMara kept the lamp lit for forty years.\n\n# The Storm\n\nThe wind rose at "
                         "dusk.\n\n## Rescue\n\nMara rowed out to the fishing boat Saltfinch and brought back six "
@@ -204,9 +205,12 @@ def test_eml_headers_body_and_text_attachments(tmp_path):
 
 def test_eml_with_only_html_and_a_file_that_is_not_mail(tmp_path):
     path = tmp_path / "note.eml"
-    path.write_bytes(b"Subject: Parking\r\nFrom: a@example.org\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    path.write_bytes(b"Subject: =?utf-8?q?Parking_at_the_caf=C3=A9?=\r\nFrom: a@example.org\r\n"
+                     b"Content-Type: text/html; charset=utf-8\r\n\r\n"
                      b"<html><body><script>x()</script><p>Park behind the caf\xc3\xa9.</p></body></html>\r\n")
-    assert read_file(path, "note.eml").text == "# Parking\n\nFrom: a@example.org\n\nPark behind the café."
+    doc = read_file(path, "note.eml")
+    assert (doc.title, doc.text) == ("Parking at the café",
+                                     "# Parking at the café\n\nFrom: a@example.org\n\nPark behind the café.")
     (tmp_path / "list.eml").write_text("milk\neggs\n", encoding="utf-8")
     with pytest.raises(DocumentError, match=r"^the file is not an e-mail message \(it has no From, To, Subject"):
         read_file(tmp_path / "list.eml", "list.eml")
