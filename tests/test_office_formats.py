@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import zipfile
 
+import openpyxl
 import pytest
 from formatmakers import (
     RTF,
@@ -268,3 +269,22 @@ def test_an_xml_entity_bomb_in_a_workbook_is_refused(tmp_path):
             target.writestr(item, data)
     with pytest.raises(DocumentError, match=r"^the file is not a valid Excel workbook; open it in Excel"):
         read_file(rewritten, "bomb.xlsx")
+
+
+def test_tables_stacked_on_one_sheet_keep_their_own_headers(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Depots"
+    for n, row in {1: ["Depots and stock"], 3: ["Depot", "Manager"], 4: ["Leeds", "Ada Brooks"],
+                   6: ["York", "Sam Patel"],  # a spacing row above it: still the depot table
+                   8: ["Part", "Quantity"], 9: ["P-1", 4], 10: ["P-2", 9],
+                   12: ["Colour", "Code", "Shelf"], 13: ["Red", "R", "top"]}.items():
+        for column, value in enumerate(row, 1):
+            sheet.cell(row=n, column=column, value=value)
+    book.save(tmp_path / "depots.xlsx")
+    doc = read_file(tmp_path / "depots.xlsx", "depots.xlsx")
+    assert doc.text == ("# Depots\n\nDepots and stock\n\n| Depot | Manager |\n|---|---|\n| Leeds | Ada Brooks |\n"
+                        "| York | Sam Patel |\n\n| Part | Quantity |\n|---|---|\n| P-1 | 4 |\n| P-2 | 9 |\n\n"
+                        "| Colour | Code | Shelf |\n|---|---|---|\n| Red | R | top |")
+    assert _marks_of(doc, "| York", "| Part", "| P-2", "| Red") == [
+        "sheet Depots, row 6", "sheet Depots, row 8", "sheet Depots, row 10", "sheet Depots, row 13"]

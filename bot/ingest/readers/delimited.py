@@ -16,7 +16,7 @@ import io
 from bot.errors import DocumentError
 from bot.ingest.decoding import decode_text
 from bot.ingest.readers.blocks import Blocks, Reading
-from bot.ingest.readers.grid import Row, add_grid, trimmed
+from bot.ingest.readers.grid import Row, add_grid, is_number, trimmed
 
 SNIFF_CHARS = 64 * 1024
 _DELIMITERS = ",;\t|"
@@ -46,15 +46,7 @@ def _has_header(rows: list[list[str]]) -> bool:
     """The first row names the columns when it holds no number and either a column below it holds numbers
     or (all text) its cells are filled and distinct, as exported headers are."""
     first, rest = rows[0], rows[1:100]
-    if not rest or any(_is_number(c) for c in first):
+    if not rest or any(is_number(c) for c in first):
         return False
-    numeric_below = any(_is_number(row[i]) for row in rest for i in range(min(len(row), len(first))))
+    numeric_below = any(is_number(row[i]) for row in rest for i in range(min(len(row), len(first))))
     return numeric_below or (all(first) and len(set(first)) == len(first))
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell.replace(",", "").rstrip("%"))
-    except ValueError:
-        return False
-    return True
