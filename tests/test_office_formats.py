@@ -33,7 +33,7 @@ from bot.ingest.chunking import chunk_document
 from bot.ingest.readers import blocks as readers_blocks
 from bot.ingest.readers import pptx as readers_pptx
 from bot.ingest.readers import xlsx as readers_xlsx
-from bot.ingest.reading import read_file
+from bot.ingest.reading import read_file, unsupported_reason
 from bot.types import Document
 
 
@@ -215,6 +215,13 @@ def test_eml_with_only_html_and_a_file_that_is_not_mail(tmp_path):
     (tmp_path / "list.eml").write_text("milk\neggs\n", encoding="utf-8")
     with pytest.raises(DocumentError, match=r"^the file is not an e-mail message \(it has no From, To, Subject"):
         read_file(tmp_path / "list.eml", "list.eml")
+
+
+def test_old_office_and_outlook_files_say_what_to_save_them_as(tmp_path):
+    (tmp_path / "budget.xls").write_bytes(b"\xd0\xcf\x11\xe0 an old workbook")
+    with pytest.raises(DocumentError, match=r"^'.xls' files are not supported; save it as .xlsx and add that$"):
+        read_file(tmp_path / "budget.xls", "budget.xls")
+    assert unsupported_reason("Re: invoice.MSG") == "'.msg' files are not supported; save it as .eml and add that"
 
 
 @pytest.mark.parametrize("name", ["deck.pptx", "stock.xlsx", "garden.odt"])

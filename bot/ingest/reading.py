@@ -26,6 +26,8 @@ IN_CHILD = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".p
             ".xlsm": "xlsx", ".epub": "epub", ".odt": "odf", ".ods": "odf", ".odp": "odf", ".rtf": "rtf",
             ".eml": "eml"}
 SUPPORTED = frozenset({".txt", ".md", ".csv", ".tsv", *IN_CHILD})
+# Old binary Office and Outlook files: the program that opens them saves them as a format that is read.
+RESAVE_AS = {".doc": ".docx", ".xls": ".xlsx", ".ppt": ".pptx", ".msg": ".eml"}
 READER_VERSION = 3  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
@@ -50,6 +52,8 @@ def unsupported_reason(name: str) -> str:
     """Why a file named `name` is not read, listing what is: "'.exe' files are not supported; …"."""
     suffix = Path(name).suffix.lower()
     what = f"'{suffix}' files are" if suffix else "files without an extension are"
+    if suffix in RESAVE_AS:  # an older sibling of a format that is read: saying which one helps most
+        return f"{what} not supported; save it as {RESAVE_AS[suffix]} and add that"
     return f"{what} not supported; use one of {', '.join(sorted(SUPPORTED))}"
 
 
