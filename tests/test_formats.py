@@ -140,8 +140,9 @@ GOOD = pdf_bytes(OWL_PAGES)
     ("script-only.html", b"<script>alert(1)</script><nav>Menu</nav>",
      "the page has no readable text once scripts and navigation are removed"),
     ("picture.png", b"\x89PNG", "the image is damaged or not in the format its name says; save it again"),
-    ("picture.bmp", b"BM", "'.bmp' files are not supported; use one of .docx, .htm, .html, .jpeg, .jpg, .md, .pdf, "
-                           ".png, .tif, .tiff, .txt"),
+    ("picture.bmp", b"BM", "'.bmp' files are not supported; use one of .csv, .docx, .eml, .epub, .htm, .html, "
+                           ".jpeg, .jpg, .md, .odp, .ods, .odt, .pdf, .png, .pptx, .rtf, .tif, .tiff, .tsv, .txt, "
+                           ".xlsm, .xlsx"),
 ])
 def test_bad_files_get_one_line_reasons(tmp_path, name, data, reason):
     path = tmp_path / name

@@ -1,16 +1,17 @@
 """Read one file in a child process under a wall-clock timeout and a memory cap; JSON comes back.
 
-A hostile PDF, Word or HTML file can make its parser loop or allocate without end. `read_in_child` runs
-`python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which caps its own address space (RLIMIT_AS)
-before it imports any parser, reads the file with the reader for KIND and prints one JSON object on
-stdout: `{"title", "text", "pages", "boxes"}` (a PDF's word boxes come from `pdf_boxes`) or `{"error"}`.
-The parent kills it at the timeout, so the worst case is a one-line reason and the app carries on.
-Nothing is pickled. The readers live in `readers/`; this module only runs them at arm's length, and
-`run_module` does the same for another module's child (`page_images`).
+A hostile PDF, Office, e-book, e-mail or HTML file (zip containers, XML, MIME) can make its parser loop or
+allocate without end. `read_in_child` runs `python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which
+caps its own address space (RLIMIT_AS) before it imports any parser, reads the file with the reader for
+KIND and prints one JSON object on stdout: `{"title", "text", "pages", "marks", "boxes"}` (a PDF's word
+boxes come from `pdf_boxes`) or `{"error"}`. The parent kills it at the timeout, so the worst case is a
+one-line reason and the app carries on. Nothing is pickled. The readers live in `readers/`; this module
+only runs them at arm's length, and `run_module` does the same for another module's child (`page_images`).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import resource
@@ -20,21 +21,27 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import DocumentError
+from bot.ingest.readers.blocks import Reading
 from bot.types import WordBox
 
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # so the child imports this very `bot`
-_WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page"}
+_WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page", "pptx": "PowerPoint file",
+         "xlsx": "Excel workbook", "epub": "e-book", "odf": "OpenDocument file", "rtf": "RTF document",
+         "eml": "e-mail"}
+# kind → (module in bot.ingest.readers, its function `(path, fallback_title) -> Reading`)
+_READERS = {"pptx": ("pptx", "read_pptx"), "xlsx": ("xlsx", "read_xlsx"), "epub": ("epub", "read_epub"),
+            "odf": ("odf", "read_odf"), "rtf": ("rtf", "read_rtf"), "eml": ("mail", "read_eml")}
 _OUT_OF_MEMORY = "out of memory"
 
 
 def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
-                  memory_mb: int) -> tuple[str, str, tuple[int, ...], tuple[WordBox, ...]]:
-    """(title, text, page starts, word boxes) read by the `kind` reader in a bounded child; `DocumentError`
-    says why not."""
+                  memory_mb: int) -> Reading:
+    """What the `kind` reader makes of `path`, read in a bounded child; `DocumentError` says why not."""
     command = [sys.executable, "-m", "bot.ingest.sandbox", kind, str(path.absolute()), fallback_title, str(memory_mb)]
     result = _run(command, _WHAT[kind], seconds, memory_mb)
-    boxes = tuple(WordBox(*b) for b in result.get("boxes", ()))
-    return str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"]), boxes
+    return Reading(str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"]),
+                   tuple((int(start), str(label)) for start, label in result["marks"]),
+                   tuple(WordBox(*b) for b in result.get("boxes", ())))
 
 
 def run_module(module: str, args: list[str], what: str, seconds: float, memory_mb: int) -> dict[str, Any]:
@@ -79,29 +86,33 @@ def _child_env() -> dict[str, str]:
 
 def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[str, object]:
     limit_memory(int(memory_mb))
-    pages: tuple[int, ...] = ()
-    boxes: tuple[WordBox, ...] = ()
     try:  # parsers are imported only now, under the cap, and only the one this file needs
         if kind == "pdf":
             from bot.ingest.pdf_boxes import text_layer_boxes
             from bot.ingest.readers.pdf import extract_pdf
 
             title, text, pages = extract_pdf(Path(path), fallback_title)
-            boxes = text_layer_boxes(Path(path), text, pages)  # where each word is, for citations on the page
+            # where each word is, for citations on the page
+            reading = Reading(title, text, pages, boxes=text_layer_boxes(Path(path), text, pages))
         elif kind == "docx":
             from bot.ingest.readers.docx import read_docx
 
-            title, text = read_docx(Path(path), fallback_title)
-        else:
+            reading = Reading(*read_docx(Path(path), fallback_title))
+        elif kind == "html":
             from bot.ingest.readers.html import read_html
 
-            title, text = read_html(Path(path).read_bytes(), fallback_title)
+            reading = Reading(*read_html(Path(path).read_bytes(), fallback_title))
+        else:
+            module, function = _READERS[kind]
+            reader = getattr(importlib.import_module(f"bot.ingest.readers.{module}"), function)
+            reading = reader(Path(path), fallback_title)
     except DocumentError as err:
         return {"error": str(err)}
     except MemoryError:
         return {"error": _OUT_OF_MEMORY}
-    return {"title": title, "text": text, "pages": list(pages),
-            "boxes": [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1] for b in boxes]}
+    return {"title": reading.title, "text": reading.text, "pages": list(reading.pages),
+            "marks": [list(mark) for mark in reading.marks],
+            "boxes": [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1] for b in reading.boxes]}
 
 
 if __name__ == "__main__":
@@ -109,4 +120,3 @@ if __name__ == "__main__":
     # A lone surrogate from a broken font map would make UTF-8 fail; "replace" keeps one character for one,
     # so page offsets stay right.
     sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False).encode("utf-8", "replace"))
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.config import Settings
@@ -21,6 +21,7 @@ from bot.ingest import ocr
 from bot.ingest.decoding import guess_title
 from bot.ingest.ocr_cache import OcrCache, cache_key
 from bot.ingest.page_images import PageImage, render_in_child
+from bot.ingest.readers.blocks import Reading
 from bot.types import WordBox
 
 Progress = Callable[[str, int, int, str], None]
@@ -111,23 +112,23 @@ def _read_page(image: PageImage, cache: OcrCache, engine: str, options: OcrOptio
     return PageText(result.text, boxes)
 
 
-def ocr_empty_pdf_pages(path: Path, title: str, text: str, starts: tuple[int, ...], boxes: tuple[WordBox, ...],
-                        fallback_title: str, options: OcrOptions, progress: Progress | None = None,
-                        label: str = "") -> tuple[str, str, tuple[int, ...], tuple[WordBox, ...], tuple[str, ...]]:
-    """The PDF reader's hook: a PDF's pages without a text layer OCR'd and put in place. Returns (title,
-    text, page starts, word boxes, notes on pages left out); a PDF with no text at all after that raises
-    `DocumentError` with the reason."""
+def ocr_empty_pdf_pages(path: Path, reading: Reading, fallback_title: str, options: OcrOptions,
+                        progress: Progress | None = None, label: str = "") -> Reading:
+    """The PDF reader's hook: the reading with the PDF's pages without a text layer OCR'd and put in place,
+    and a note for each page left out; a PDF with no text at all after that raises `DocumentError` with the
+    reason."""
+    title, text, starts, boxes = reading.title, reading.text, reading.pages, reading.boxes
     empty = empty_pages(text, starts)
     if not empty:
-        return title, text, starts, boxes, ()
+        return reading
     done, failed = ocr_pages(path, "pdf", empty, options, progress, label)
     had_text = len(empty) < len(starts)
     text, starts, boxes = replace_pages(text, starts, boxes, {n: p for n, p in done.items() if p.text})
     if not text.strip():
         reason = next(iter(failed.values()), "OCR found no text on its pages")
         raise DocumentError(f"the PDF has no text layer (it may be scanned images): {reason}")
-    notes = _notes(done, failed)
-    return title if had_text else guess_title(text, fallback_title), text, starts, boxes, notes
+    return replace(reading, title=title if had_text else guess_title(text, fallback_title), text=text,
+                   pages=starts, boxes=boxes, notes=_notes(done, failed))
 
 
 def _notes(done: dict[int, PageText], failed: dict[int, str]) -> tuple[str, ...]:

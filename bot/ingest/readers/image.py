@@ -12,15 +12,15 @@ from pathlib import Path
 
 from bot.errors import DocumentError
 from bot.ingest.decoding import guess_title
+from bot.ingest.readers.blocks import Reading
 from bot.ingest.scanned import OcrOptions, PageText, Progress, join_pages, ocr_pages
-from bot.types import WordBox
 
 SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 
 
 def read_image(path: Path, fallback_title: str, options: OcrOptions, progress: Progress | None = None,
-               label: str = "") -> tuple[str, str, tuple[int, ...], tuple[WordBox, ...]]:
-    """(title, text, start offset of each page, word boxes); `DocumentError` says why not."""
+               label: str = "") -> Reading:
+    """The image's pages of OCR text with their word boxes; `DocumentError` says why not."""
     done, failed = ocr_pages(path, "image", [], options, progress, label)
     if not any(page.text for page in done.values()):
         if failed:
@@ -28,4 +28,4 @@ def read_image(path: Path, fallback_title: str, options: OcrOptions, progress: P
         raise DocumentError("no text was found in the image (OCR read nothing)")
     pages = [done.get(n, PageText("", ())) for n in range(1, max(done) + 1)]
     text, starts, boxes = join_pages(pages)
-    return guess_title(text, fallback_title), text, starts, boxes
+    return Reading(guess_title(text, fallback_title), text, starts, boxes=boxes)
