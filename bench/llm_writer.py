@@ -63,8 +63,20 @@ def holds_gold(answer: Answer, cites: tuple[int, ...], gold: list[str]) -> bool:
     return any(g.lower() in p for g in gold for p in passages)
 
 
-def measure(bot: Citebot, questions: list[tuple[str, list[str]]], llm: bool) -> dict[str, float]:
+def reason_kind(reason: str) -> str:
+    for key, kind in (("cites no passage", "no citation"), ("was not given", "passage not given"),
+                      ("does not mention", "number/name missing"), ("of its words", "too few words"),
+                      ("something else", "low cosine"), ("do not answer", "said no answer")):
+        if key in reason:
+            return kind
+    return reason
+
+
+def measure(bot: Citebot, questions: list[tuple[str, list[str]]], llm: bool) -> dict[str, object]:
+    """Per writer: timings, and for the sentences the writer itself wrote, how many were kept and how many of
+    those cite a passage holding the gold answer (a fallback's extractive sentences are not the model's)."""
     totals, firsts, written, kept, gold_kept, fallbacks, abstained = [], [], 0, 0, 0, 0, 0
+    reasons: dict[str, int] = {}
     for question, gold in questions:
         answer, total, first = timed(bot, question, llm)
         totals.append(total)
@@ -72,22 +84,20 @@ def measure(bot: Citebot, questions: list[tuple[str, list[str]]], llm: bool) -> 
             abstained += 1
             continue
         firsts.append(first if first is not None else total)  # the extractive answer arrives all at once
-        if answer.note:
-            fallbacks += 1
-        shown = answer.sentences
-        written += len(answer.dropped) + (len(shown) if answer.writer == "llm" else 0)
-        kept += len(shown) if answer.writer == "llm" else 0
-        gold_kept += sum(holds_gold(answer, s.cites, gold) for s in shown)
-        if not llm:
-            written += len(shown)
-            kept += len(shown)
-    shown_total = kept if llm else written
+        fallbacks += bool(answer.note)
+        own = answer.sentences if answer.writer == ("llm" if llm else "extractive") else ()
+        written += len(own) + len(answer.dropped)
+        kept += len(own)
+        gold_kept += sum(holds_gold(answer, s.cites, gold) for s in own)
+        for s in answer.dropped:
+            reasons[reason_kind(s.reason)] = reasons.get(reason_kind(s.reason), 0) + 1
     return {"questions": len(questions), "abstained": abstained, "fallbacks": fallbacks,
             "first_text_s_median": statistics.median(firsts) if firsts else float("nan"),
             "total_s_median": statistics.median(totals), "total_s_mean": statistics.fmean(totals),
-            "sentences_written": written, "kept_share": kept / written if written else float("nan"),
-            "kept_with_gold_share": gold_kept / shown_total if shown_total else float("nan"),
-            "sentences_shown": shown_total if llm else written}
+            "sentences_written": written, "sentences_kept": kept,
+            "kept_share": kept / written if written else float("nan"),
+            "kept_with_gold_share": gold_kept / kept if kept else float("nan"),
+            "dropped_because": ", ".join(f"{k} {v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))}
 
 
 def main() -> None:
@@ -114,6 +124,9 @@ def main() -> None:
             print(f"\n{name}: {len(questions)} answerable questions")
             print(f"  {'':<22}{'extractive':>12}{'llm':>12}")
             for metric in results["llm"]:
+                if metric == "dropped_because":
+                    print(f"  dropped because: {results['llm'][metric] or 'nothing dropped'}")
+                    continue
                 cells = "".join(f"{results[w][metric]:>12.3f}" if isinstance(results[w][metric], float)
                                 else f"{results[w][metric]:>12}" for w in results)
                 print(f"  {metric:<22}{cells}")

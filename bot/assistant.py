@@ -224,11 +224,11 @@ def _citation(store: Store, passage: Passage, best: int) -> Citation:
     """Citation `[n]` for a passage the model cited, highlighting its sentence closest to what was said."""
     hit = passage.hit
     assert hit is not None
-    start, end = passage.spans[best] if passage.spans else (hit.chunk.start, hit.chunk.end)
     doc = store.documents[hit.chunk.doc_id]
+    start, end = passage.spans[best] if passage.spans else (hit.chunk.start, hit.chunk.end)
     return Citation(n=passage.n, doc_id=doc.doc_id, title=doc.title, source=doc.source, chunk=hit.chunk,
-                    sentence_start=start, sentence_end=end, sentence=passage.sentence(best) if passage.spans
-                    else hit.chunk.text, score=round(hit.score, 4))
+                    sentence_start=start, sentence_end=end, sentence=doc.text[start:end], score=round(hit.score, 4),
+                    boxes=doc.boxes_in(start, end))
 
 
 class _Clock:
