@@ -38,17 +38,20 @@ class Document:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage: a paragraph, a list item, a reference entry, a title; the unit that gets cited."""
+    """A passage: a paragraph, a list item, a reference entry, a table row; the unit that gets cited."""
 
     doc_id: str
     start: int
     end: int
     text: str
-    kind: str  # "title" | "heading" | "paragraph" | "bullet" | "reference"
+    kind: str  # "paragraph" | "bullet" | "reference" | "row"; "title"/"heading" only in a document of nothing else
     section: str  # nearest heading above it ("" when the document has none)
     ordinal: int  # 1-based position among chunks of the same kind in its document
     sentences: tuple[tuple[int, int], ...]  # absolute spans of its sentences, in order
     page: int | None = None
+    # What matching (BM25, embeddings, coverage) reads instead of `text` when set: a table row with its column
+    # names, "Part: P-045; Warehouse: Leeds". The citation still shows `text`, the row as written.
+    search_text: str = ""
 
     @property
     def location(self) -> str:
@@ -57,6 +60,8 @@ class Chunk:
             where = f"reference entry {self.ordinal}"
         elif self.kind == "bullet":
             where = f"list item {self.ordinal}"
+        elif self.kind == "row":
+            where = f"table row {self.ordinal}"
         else:
             where = f"{self.kind} {self.ordinal}"
         if self.section:
@@ -76,6 +81,7 @@ class Hit:
     dense: float  # best cosine similarity of one of its sentences to the question
     lexical: float  # BM25 score of the passage (0 when BM25 did not return it)
     rank: int  # 1-based
+    also_in: tuple[str, ...] = ()  # other documents holding a passage with the same text (counted once)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class Citation:
     sentence_end: int
     sentence: str
     score: float
+    also_in: tuple[str, ...] = ()  # other documents where the same passage appears word for word
 
 
 @dataclass(frozen=True)

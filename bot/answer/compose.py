@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.answer.retrieval import Ranking
 from bot.store.base import Store
+from bot.store.folding import sentence_for_matching
 from bot.store.lexical import LexicalIndex, tokenize
 from bot.types import Citation, Hit
 
@@ -63,7 +64,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking) -> list[Scored]:
     for hit in hits:
         for row in store.sentence_rows(hit.chunk_id):
             _, start, end = store.sentences[row]
-            text = store.documents[hit.chunk.doc_id].text[start:end]
+            text = sentence_for_matching(store.documents[hit.chunk.doc_id].text, hit.chunk, start, end)
             dense = float(np.dot(store.vectors[row], ranking.query_vector))
             cov = coverage(store.lexical, terms, text)
             score = dense + W_COVERAGE * cov + W_PASSAGE * (hit.score / top if top > 0 else 0.0)

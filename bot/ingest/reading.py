@@ -19,7 +19,7 @@ from bot.ingest.sandbox import read_in_child
 from bot.types import Document
 
 SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
-READER_VERSION = 2  # bump when any reader's output changes, so synced folders are read again
+READER_VERSION = 3  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
 # every PDF and Word file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.

@@ -37,7 +37,7 @@ from bot.store.lexical import LexicalIndex
 from bot.store.links import title_index
 from bot.types import Chunk, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: passages carry `search_text` (table rows)
 HNSW_FROM = 100_000  # exact search below this many sentences, graph search above
 # HNSW settings, measured with bench/million.py (recall@10 against exact search ≥ 0.95 at 1M vectors);
 # efSearch is saved in the index file, so a loaded index searches as it was built.

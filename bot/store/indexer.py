@@ -22,9 +22,10 @@ import numpy as np
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, IndexError_
-from bot.ingest.chunking import chunk_document
+from bot.ingest.chunking import CHUNKING_VERSION, chunk_document
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
+from bot.store.folding import passage_for_matching, sentence_for_matching
 from bot.store.lexical import LexicalIndex
 from bot.types import Chunk, Document
 
@@ -80,9 +81,17 @@ def settings_reason(manifest: dict[str, Any], model: str, settings: Settings) ->
             return (f"the embedding backend changed from {old.partition('+')[2] or 'torch'} to "
                     f"{model.partition('+')[2] or 'torch'}")
         return f"the model changed from {old} to {model}"
-    if manifest.get("chunking") != settings.chunking_key:
+    recorded = manifest.get("chunking")
+    if recorded != chunking_key(settings):
+        if isinstance(recorded, dict) and recorded.get("version") != CHUNKING_VERSION:
+            return "passages are cut and matched differently in this version of Citebot"
         return "the chunking settings changed"
     return ""
+
+
+def chunking_key(settings: Settings) -> dict[str, Any]:
+    """What passages and their vectors depend on besides the text: the settings, and the rules' version."""
+    return {**settings.chunking_key, "version": CHUNKING_VERSION}
 
 
 def load_previous(index_dir: Path) -> tuple[Store | None, str]:
@@ -90,7 +99,11 @@ def load_previous(index_dir: Path) -> tuple[Store | None, str]:
     try:
         return store_mod.load(index_dir), ""
     except IndexError_ as err:
-        return None, ("no index yet" if "no index" in str(err) else "the index was damaged")
+        if "no index" in str(err):
+            return None, "no index yet"
+        if "written in format" in str(err):
+            return None, "the index was written in another format by another version of Citebot"
+        return None, "the index was damaged"
 
 
 def ensure_index(documents: Sequence[Document], embedder: Embedder, settings: Settings,
@@ -165,15 +178,18 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     # vectors themselves however large the folder, and the progress bar moves steadily.
     for start in range(0, len(to_embed), EMBED_BATCH):
         part = to_embed[start:start + EMBED_BATCH]
-        texts = [documents[n].text[rows[r][1]:rows[r][2]] for n, r in part]
+        texts = [sentence_for_matching(documents[n].text, chunks[rows[r][0]], rows[r][1], rows[r][2])
+                 for n, r in part]
 
         def report(done: int, _total: int, offset: int = start) -> None:
             if progress:
                 progress("embedding", offset + done, len(to_embed))
         vectors[[r for _, r in part]] = embedder.encode(texts, progress=report)
     titles = {d.doc_id: d.title for d in documents}
-    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{c.text}" for c in chunks])
-    manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key,
+    # A passage is found by its document's title and its section heading too (a heading is not a passage).
+    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{c.section if c.section != titles[c.doc_id] else ''}\n"
+                                  f"{passage_for_matching(c)}" for c in chunks])
+    manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings),
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
     store = store_mod.FaissStore(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,

@@ -1,0 +1,53 @@
+"""What matching reads: text folded so that differences a reader cannot see do not hide a word.
+
+BM25, the term-coverage signal and the embedder's input all go through `fold`: Unicode NFKC (full-width
+letters and digits, ligatures, compatibility forms), no-break and other spaces made plain spaces, and
+invisible format characters removed (soft hyphen, zero-width space and joiners, word joiner, BOM), as
+`question.normalize_question` already removes them from questions. Citations never see folded text: they
+show `Document.text` at the original offsets. A table row is matched by its `search_text` (its cells
+with their column names). `acronyms` says which upper-case words of a text stand as acronyms ("IT",
+"US"), so the tokenizer keeps them even when their lower case is a stop word. Tokenizing is `lexical`'s.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.types import Chunk
+
+_SPACES = re.compile(r"[^\S\n]")  # every horizontal white space, NBSP and the like included
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+def fold(text: str) -> str:
+    """`text` as matching sees it; may differ from `text` in length, so never use it for offsets."""
+    if text.isascii():
+        return text  # nothing to fold; the common case stays cheap
+    kept = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", kept))
+
+
+def sentence_for_matching(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
+    """The text embedded and scored for the sentence `doc_text[start:end]` of `chunk`."""
+    if chunk.search_text and (start, end) == (chunk.start, chunk.end):
+        return fold(chunk.search_text)
+    return fold(doc_text[start:end])
+
+
+def passage_for_matching(chunk: Chunk) -> str:
+    return fold(chunk.search_text or chunk.text)
+
+
+def acronyms(words: list[str]) -> set[int]:
+    """Positions of the words written in capitals (two letters or more) amid words that are not: 'IT' in
+    'What does IT do?'. In an all-capitals line ('CONTACT US') no word stands out, so none counts."""
+    upper = [len(w) > 1 and w.isupper() for w in words]
+    return {i for i, up in enumerate(upper)
+            if up and not ((i == 0 or upper[i - 1]) and (i + 1 == len(words) or upper[i + 1]))}
+
+
+def words(text: str) -> tuple[list[str], set[int]]:
+    """The words of folded `text` as written, and the positions of those that stand as acronyms."""
+    found = _WORD.findall(fold(text))
+    return found, acronyms(found)
