@@ -20,6 +20,7 @@ class Document:
     text: str
     source: str = ""  # what the user calls it (relative path or upload name); never absolute
     pages: tuple[int, ...] = ()  # start offset of each page, for formats that have pages
+    encoding: str = ""  # how a text file's bytes were decoded when not plain UTF-8 ("Windows-1252"), for reports
 
     @property
     def content_hash(self) -> str:

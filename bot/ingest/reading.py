@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import DocumentError
-from bot.ingest.decoding import decode_text, guess_title
+from bot.ingest.decoding import decode, guess_title
 from bot.ingest.readers.html import read_html
 from bot.ingest.sandbox import read_in_child
 from bot.types import Document
@@ -61,16 +61,17 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
             raise DocumentError(f"the file is larger than the {limits.max_bytes // MB} MB limit")
         fallback = Path(source).stem
         pages: tuple[int, ...] = ()
+        encoding = ""
         kind = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}.get(suffix)
         if kind == "html" and size <= INLINE_HTML_BYTES:
             title, text = read_html(path.read_bytes(), fallback)
         elif kind is not None:
             title, text, pages = read_in_child(kind, path, fallback, limits.read_seconds, limits.read_memory_mb)
         else:
-            text = decode_text(path.read_bytes())
+            text, encoding = decode(path.read_bytes())
             if not text.strip():
                 raise DocumentError("the file has no text")
             title = guess_title(text, fallback)
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
-    return Document(doc_id=doc_id, title=title, text=text, source=source, pages=pages)
+    return Document(doc_id=doc_id, title=title, text=text, source=source, pages=pages, encoding=encoding)

@@ -48,13 +48,17 @@ class BuildReport:
     sentences: int
     embedded: int  # sentences embedded in this build (0 when everything was re-used)
     seconds: float
+    not_utf8: tuple[tuple[str, str], ...] = ()  # (document, how it was decoded) for text files not in UTF-8
 
     def __str__(self) -> str:
         if self.action == "loaded":
             return (f"The index is up to date: {self.documents} documents, {self.chunks} passages "
                     f"(loaded in {self.seconds:.1f} s).")
+        shown = "; ".join(f"{name} ({how})" for name, how in self.not_utf8[:5])
+        more = f"; and {len(self.not_utf8) - 5} more" if len(self.not_utf8) > 5 else ""
         return (f"Built the index ({self.reason}): {self.documents} documents, {self.chunks} passages, "
-                f"{self.embedded} of {self.sentences} sentences embedded, in {self.seconds:.1f} s.")
+                f"{self.embedded} of {self.sentences} sentences embedded, in {self.seconds:.1f} s."
+                + (f" Not UTF-8: {shown}{more}." if self.not_utf8 else ""))
 
 
 def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder, settings: Settings) -> str:
@@ -141,8 +145,9 @@ def update_index(previous: Store | None, missing: str, documents: Sequence[Docum
     built, embedded = build(documents, embedder, settings, reusable, progress)
     built.manifest.update(extra)
     store_mod.save(built, settings.index_dir)
+    not_utf8 = tuple((d.source or d.doc_id, d.encoding) for d in documents if d.encoding)
     return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
-                              time.perf_counter() - started)
+                              time.perf_counter() - started, not_utf8)
 
 
 def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from bs4.dammit import EncodingDetector
 
 from bot.errors import DocumentError
-from bot.ingest.decoding import clean_text, guess_title
+from bot.ingest.decoding import clean_text, decode, guess_title
 
 _DROP = frozenset(("script", "style", "nav", "aside", "noscript", "template", "svg", "canvas", "iframe",
                    "object", "embed", "button", "select", "head"))
@@ -41,16 +41,13 @@ def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
 
 def _markup(raw: bytes) -> bytes | str:
     """Bytes when the page names its encoding (a BOM or a meta charset) for BeautifulSoup to honour; else
-    text decoded the way browsers do for unlabelled pages: UTF-8 when valid, else Windows-1252."""
+    text decoded as any text file is (`decoding.decode`: UTF-8, a few stray bytes repaired, else detected)."""
     has_bom = raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not has_bom and b"\0" in raw[:8192]:
         raise DocumentError("the file looks binary, not HTML")
     if has_bom or EncodingDetector.find_declared_encoding(raw, is_html=True):
         return raw
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("windows-1252", errors="replace")
+    return decode(raw)[0]
 
 
 class _Walker:
