@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 _SEPARATOR = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_NEGATIVE = frozenset(("no", "n", "false", "none", "n/a", "-", "–", "—", "✗", "✘", "×"))
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -63,13 +64,34 @@ def find_table(lines: Sequence[str], i: int) -> int:
 
 def row_search_text(header_line: str, row_line: str) -> str:
     """'Part: P-045; Warehouse: Leeds; Bin: B36': each cell after its column's name (a cell under an empty
-    header stands alone), empty cells left out."""
+    header stands alone); empty cells and negative ones under a named column ("no", "-", "✗") left out."""
     names = split_cells(header_line)
     cells = split_cells(row_line)
     parts = []
     for n, cell in enumerate(cells):
-        if not cell:
-            continue
+        if not cell or (cell.lower() in _NEGATIVE and n < len(names) and names[n]):
+            continue  # "Projector: no" does not make the row an answer to "which rooms have a projector?"
         name = names[n] if n < len(names) else ""
         parts.append(f"{name}: {cell}" if name else cell)
     return "; ".join(parts)
+
+
+def table_blocks(rows: Sequence[Sequence[str]], header: bool, key_value: bool) -> list[str]:
+    """The blocks a reader writes for one table of cell texts: a pipe table when its first row is a header
+    (and rows follow), one "Key: value" block per row for a key/value table, else one "a | b" block per row."""
+    rows = [list(row) for row in rows if any(cell.strip() for cell in row)]
+    if header and len(rows) > 1:
+        return [format_table(rows[0], rows[1:])]
+    if key_value:
+        return [f"{row[0].rstrip(':').strip()}: {' | '.join(c for c in row[1:] if c)}" if row[0] and any(row[1:])
+                else " | ".join(c for c in row if c) for row in rows]
+    return [" | ".join(c for c in row if c) for row in rows]
+
+
+def one_line(lines: Sequence[str]) -> str:
+    """A cell's paragraphs, items and line breaks on one line: a space after a sentence, else "; "."""
+    out = ""
+    for line in (" ".join(part.split()) for part in lines):
+        if line:
+            out += ("" if not out else " " if out.endswith((".", "!", "?", ":", ";")) else "; ") + line
+    return out

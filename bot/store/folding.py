@@ -5,7 +5,7 @@ letters and digits, ligatures, compatibility forms), no-break and other spaces m
 invisible format characters removed (soft hyphen, zero-width space and joiners, word joiner, BOM), as
 `question.normalize_question` already removes them from questions. Citations never see folded text: they
 show `Document.text` at the original offsets. A table row is matched by its `search_text` (its cells
-with their column names). `acronyms` says which upper-case words of a text stand as acronyms ("IT",
+with their column names), and every passage but a reference entry after its section heading. `acronyms` says which upper-case words of a text stand as acronyms ("IT",
 "US"), so the tokenizer keeps them even when their lower case is a stop word. Tokenizing is `lexical`'s.
 """
 
@@ -29,14 +29,20 @@ def fold(text: str) -> str:
 
 
 def sentence_for_matching(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
-    """The text embedded and scored for the sentence `doc_text[start:end]` of `chunk`."""
+    """The text embedded and scored for the sentence `doc_text[start:end]` of `chunk`: after its section's
+    heading, which is what a reader has in mind there ("Courier bag: Weight: 2.4 kg")."""
     if chunk.search_text and (start, end) == (chunk.start, chunk.end):
-        return fold(chunk.search_text)
-    return fold(doc_text[start:end])
+        return fold(_in_section(chunk, chunk.search_text))
+    return fold(_in_section(chunk, doc_text[start:end]))
 
 
 def passage_for_matching(chunk: Chunk) -> str:
-    return fold(chunk.search_text or chunk.text)
+    return fold(_in_section(chunk, chunk.search_text or chunk.text))
+
+
+def _in_section(chunk: Chunk, text: str) -> str:
+    # Reference entries are their own context (and "References" says nothing about them).
+    return f"{chunk.section}: {text}" if chunk.section and chunk.kind != "reference" else text
 
 
 def acronyms(words: list[str]) -> set[int]:

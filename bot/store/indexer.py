@@ -192,8 +192,7 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
         vectors[[r for _, r in part]] = embedder.encode(texts, progress=report)
     titles = {d.doc_id: d.title for d in documents}
     # A passage is found by its document's title and its section heading too (a heading is not a passage).
-    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{c.section if c.section != titles[c.doc_id] else ''}\n"
-                                  f"{passage_for_matching(c)}" for c in chunks])
+    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{passage_for_matching(c)}" for c in chunks])
     manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings),
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
