@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
 from bot.store.base import Store
 from bot.store.folding import sentence_for_matching
@@ -83,9 +84,10 @@ def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str
             chosen.append(candidate)
     citations: list[Citation] = []
     parts: list[str] = []
-    for item in chosen:
+    for group in arrange(store, scored, chosen):
+        item = group[0]  # the best-scoring sentence of the group is the one its citation highlights
         n = _cite(store, citations, item.hit, item.row, item.score)
-        text = _sentence_text(store, item.row)
+        text = " ".join(_sentence_text(store, s.row) for s in sorted(group, key=lambda s: s.row))
         parts.append(f"{_display(text)} [{n}]")
         for ref in _referenced_entries(store, item.hit, text):
             m = _cite(store, citations, ref, int(store.sentence_rows(ref.chunk_id)[0]), item.score)
