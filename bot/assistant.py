@@ -26,8 +26,8 @@ from bot.embed.choose import make_embedder
 from bot.errors import QuestionError
 from bot.ingest.folder import Skipped
 from bot.store.base import Store
-from bot.store.indexer import BuildReport, StageProgress, ensure_index
 from bot.store.folding import fold, passage_for_matching
+from bot.store.indexer import BuildReport, StageProgress, ensure_index
 from bot.store.lexical import tokenize
 from bot.store.sync import SyncPlan, sync_folder
 from bot.types import Answer, Document

@@ -17,8 +17,8 @@ def open_bot(settings: Settings, fake) -> tuple[Citebot, object]:
 
 def test_first_start_builds_and_second_start_loads(settings, fake) -> None:
     _, first = open_bot(settings, fake)
-    assert (first.action, first.reason, first.documents, first.chunks) == ("built", "no index yet", 1, 21)
-    assert first.embedded == first.sentences == 32
+    assert (first.action, first.reason, first.documents, first.chunks) == ("built", "no index yet", 1, 20)
+    assert first.embedded == first.sentences == 31
     _, second = open_bot(settings, fake)
     assert (second.action, second.embedded) == ("loaded", 0)
     assert str(second).startswith("The index is up to date: 1 documents, 21 passages")
@@ -29,7 +29,7 @@ def test_a_new_document_embeds_only_itself(settings, fake) -> None:
     (settings.docs_dir / "new.txt").write_text("Fresh notes.\n\nThe harvest came early this year.", "utf-8")
     _, report = open_bot(settings, fake)
     assert report.reason == "files: 1 added"
-    assert report.embedded == 2 and report.sentences == 34
+    assert report.embedded == 2 and report.sentences == 33
 
 
 def test_an_edit_and_a_removal_are_both_reported(settings, fake) -> None:
@@ -57,7 +57,7 @@ def test_another_model_forces_a_rebuild(settings, fake) -> None:
     open_bot(settings, fake)
     _, report = open_bot(settings, FakeEmbedder(dim=32))
     assert report.reason == "the model changed from fake-hash-64 to fake-hash-32"
-    assert report.embedded == 32
+    assert report.embedded == 31
 
 
 def test_other_chunking_settings_force_a_rebuild(settings, fake) -> None:

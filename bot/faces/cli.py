@@ -186,8 +186,9 @@ def _emit(answer: Answer, as_json: bool) -> int:
         for hit in answer.retrieved[:3]:
             print(f"  - {hit.chunk.doc_id}, {hit.chunk.location}: {_short(hit.chunk.text)}")
     for c in answer.citations:
+        also = f" (also in {', '.join(c.also_in)})" if c.also_in else ""
         print(f"  [{c.n}] {c.title} — {c.chunk.location}, characters {c.chunk.start}–{c.chunk.end} "
-              f"(score {c.score:.2f}): “{_short(c.sentence)}”")
+              f"(score {c.score:.2f}): “{_short(c.sentence)}”{also}")
     if answer.query != answer.question:
         print(f"  searched for: {answer.query}")
     print(f"  confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms\n", flush=True)

@@ -96,7 +96,7 @@ def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[
         ))
 
     for i, (start, end, is_table) in enumerate(_blocks(doc.text)):
-        if is_table:
+        if is_table and not headings_are_passages:  # a table of nothing but a header is text
             rows = _table_lines(doc.text, start, end)
             header = doc.text[rows[0][0]:rows[0][1]]
             for row in rows[2:]:

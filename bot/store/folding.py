@@ -5,14 +5,17 @@ letters and digits, ligatures, compatibility forms), no-break and other spaces m
 invisible format characters removed (soft hyphen, zero-width space and joiners, word joiner, BOM), as
 `question.normalize_question` already removes them from questions. Citations never see folded text: they
 show `Document.text` at the original offsets. A table row is matched by its `search_text` (its cells
-with their column names), and every passage but a reference entry after its section heading. `acronyms` says which upper-case words of a text stand as acronyms ("IT",
-"US"), so the tokenizer keeps them even when their lower case is a stop word. Tokenizing is `lexical`'s.
+with their column names), and every passage but a reference entry after its section heading.
+`acronyms` says which upper-case words stand as acronyms ("IT", "US"), so the tokenizer keeps them even
+when their lower case is a stop word; `same_text` finds passages that repeat word for word. Tokenizing
+itself is `lexical`'s.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from bot.types import Chunk
 
@@ -43,6 +46,14 @@ def passage_for_matching(chunk: Chunk) -> str:
 def _in_section(chunk: Chunk, text: str) -> str:
     # Reference entries are their own context (and "References" says nothing about them).
     return f"{chunk.section}: {text}" if chunk.section and chunk.kind != "reference" else text
+
+
+def same_text(chunks: Sequence[Chunk]) -> dict[int, tuple[int, ...]]:
+    """Chunk index → the indexes of every chunk with the same matching text, for texts that repeat."""
+    groups: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        groups.setdefault(chunk.search_text or chunk.text, []).append(i)
+    return {i: tuple(ids) for ids in groups.values() if len(ids) > 1 for i in ids}
 
 
 def acronyms(words: list[str]) -> set[int]:
