@@ -98,7 +98,7 @@ def test_docx_headings_lists_tables_and_title(tmp_path):
     assert doc.title == "Orchard Handbook"
     assert doc.text == ("Orchard Handbook\n\n# Pruning\n\nApple trees are pruned in late winter while they are "
                         "dormant.\n\n- Remove crossing branches first.\n\n## Harvest\n\nPears ripen off the tree, so "
-                        "they are picked while still firm.\n\n| Fruit | Month |\n|---|---|\n| Pear | September |")
+                        "they are picked while still firm.\n\nFruit: Month\n\nPear: September")
     write_docx(tmp_path / "titled.docx", title="Property Title")
     assert read_file(tmp_path / "titled.docx", "titled.docx").title == "Property Title"
     _, answer = _ask(tmp_path, "When are apple trees pruned?")

@@ -8,9 +8,10 @@ python-docx opens the file and names paragraph styles ("Heading N" → N `#`s, l
 nested in a cell follows the table holding it; content controls (`w:sdt`) are read through. A footnote or
 endnote reference becomes `[n]` in the text and the note itself a `[n] …` entry under a closing "Notes"
 heading, so a cited sentence brings its note along. A table's first row is its header when Word marks it
-(repeat as header row, or all bold) or when it holds no digits; a two-column table without one is read as
-"Key: value" lines. The archive's unpacked size is checked first so a zip bomb is refused before it is
-parsed. Old binary .doc files, headers, footers and comments are not read.
+(repeat as header row, or all bold) or, in a table of three or more columns, when it holds no digits; a
+two-column table without one is read as "Key: value" lines. The archive's unpacked size is checked first
+so a zip bomb is refused before it is parsed. Old binary .doc files, headers, footers and comments are not
+read.
 """
 
 from __future__ import annotations
@@ -154,7 +155,9 @@ class _Reader:
         if not rows:
             return [], inner
         first = next(element.iterchildren(_TR))
-        header = _marked_header(first) or not any(ch.isdigit() for ch in "".join(rows[0]))
+        # Unmarked, a first row of three or more cells without digits is a header ("Name | Room | Phone");
+        # two unmarked columns are far more often labels and values ("Wi-Fi | DepotGuest").
+        header = _marked_header(first) or (len(rows[0]) > 2 and not any(ch.isdigit() for ch in "".join(rows[0])))
         return table_blocks(rows, header, key_value=all(len(row) == 2 for row in rows)), inner
 
     def number(self, part: str, note_id: str) -> int:
