@@ -79,7 +79,8 @@ def test_html_tables_header_key_value_nested_and_cells_apart():
     page = b"""<html><body><h2>Opening</h2>
     <table><thead><tr><th>Day</th><th colspan="2">Hours</th></tr></thead>
     <tbody><tr><td>Mon</td><td>9</td><td>17</td></tr>
-    <tr><td>Sat</td><td><p>10</p></td><td>closed<br>for lunch<ul><li>bar</li><li>shop</li></ul></td></tr></tbody></table>
+    <tr><td>Sat</td><td><p>10</p></td><td>closed<br>for lunch<ul><li>bar</li><li>shop</li></ul></td></tr>
+    </tbody></table>
     <h2>Kettle</h2>
     <table><tr><th>Power</th><td>2 kW</td></tr><tr><th>Capacity:</th><td>1.7 l</td></tr></table>
     <table><tr><td>Outer</td><td><table><tr><td>Inner key</td><td>inner value</td></tr></table></td></tr></table>
