@@ -108,8 +108,12 @@ def _source(c: Citation) -> str:
             f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.chunk.location)}</summary>'
             f'<blockquote class="cb-passage">{esc(before)}<mark>{esc(sentence)}</mark>{esc(after)}</blockquote>'
             f'<p class="cb-meta">{esc(c.source or c.doc_id)} · characters {c.chunk.start}–{c.chunk.end} · score '
-            f'{c.score:.2f} <button type="button" class="cb-view cb-ref-{reference(c)}">View in document</button>'
-            "</p></details>")
+            f'{c.score:.2f}{_also_in(c)} <button type="button" class="cb-view cb-ref-{reference(c)}">View in document'
+            "</button></p></details>")
+
+
+def _also_in(c: Citation) -> str:
+    return f" · the same text is also in {esc(', '.join(c.also_in))}" if c.also_in else ""
 
 
 def _hit_label(h: Hit) -> str:
