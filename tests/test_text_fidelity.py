@@ -118,3 +118,11 @@ def test_dry_run_names_the_embedder_the_real_run_makes(tmp_path, monkeypatch):
     empty = tmp_path / "nothing-exported"  # the real run would export first: the plan names ONNX all the same
     assert embedder_name(BUNDLED_MODEL, "auto", empty) == embedder_name(BUNDLED_MODEL, "auto", tmp_path)
     assert not empty.exists()  # planning wrote nothing
+
+
+def test_fold_drops_every_format_character_the_question_normaliser_drops():
+    import sys
+    import unicodedata
+
+    format_chars = "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
+    assert fold(f"a{format_chars}b") == "ab"

@@ -20,6 +20,12 @@ from collections.abc import Sequence
 from bot.types import Chunk
 
 _SPACES = re.compile(r"[^\S\n]")  # every horizontal white space, NBSP and the like included
+# The format (Cf) characters of Unicode 14, as ranges: one regex pass instead of a category lookup per
+# character (the question normaliser drops the same ones by category).
+_FORMAT = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+                     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+                     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+                     "\U000e0020-\U000e007f]")
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
@@ -27,8 +33,7 @@ def fold(text: str) -> str:
     """`text` as matching sees it; may differ from `text` in length, so never use it for offsets."""
     if text.isascii():
         return text  # nothing to fold; the common case stays cheap
-    kept = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", kept))
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", _FORMAT.sub("", text)))
 
 
 def sentence_for_matching(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
