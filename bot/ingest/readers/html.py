@@ -172,10 +172,13 @@ class _Walker:
             for row, head in _rows(queue.pop(0)):
                 cells = []
                 for cell in row.find_all(["td", "th"], recursive=False):
-                    walker = _Walker(in_cell=True)
-                    walker.walk(cell)
-                    queue.extend(walker.nested)
-                    text = one_line([line for text, _, _ in walker.blocks for line in text.split("\n")])
+                    if cell.find(True) is None:  # text only (most cells): no walk needed
+                        text = " ".join(cell.get_text().split())
+                    else:
+                        walker = _Walker(in_cell=True)
+                        walker.walk(cell)
+                        queue.extend(walker.nested)
+                        text = one_line([line for text, _, _ in walker.blocks for line in text.split("\n")])
                     cells.extend([(text, cell.name == "th")] * _span(cell))
                 if any(text for text, _ in cells):
                     rows.append(cells)
