@@ -5,8 +5,9 @@ and each row of a pipe table (`tables`) become their own passage; long paragraph
 sentences up to `max_chars`, and a sentence with no punctuation for `SENTENCE_MAX` characters is cut at a
 list or clause boundary. A title line and Markdown-style headings are not passages: they are the `section`
 of the passages under them (a heading alone is no answer), unless a document has nothing else. A table row
-keeps its column names in `search_text`. Only whitespace is left between passages, so the spans rebuild
-the source text. It does not read files (see `reading`) and knows nothing of embeddings.
+keeps its column names in `search_text`. Only whitespace and that context (headings, a table's header and
+separator lines) lie between passages, so the spans rebuild the source text. It does not read files (see
+`reading`) and knows nothing of embeddings.
 """
 
 from __future__ import annotations
