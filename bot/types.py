@@ -99,6 +99,7 @@ class Citation:
     sentence: str
     score: float
     also_in: tuple[str, ...] = ()  # other documents where the same passage appears word for word
+    header: str = ""  # for a table row: its table's header line as written, shown above the row
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,23 @@ def site_bot(tmp_path_factory, real_embedder):
 def test_docx_rows_text_boxes_and_notes_answer_their_questions(site_bot, question, expected):
     answer = site_bot.ask(question)
     assert not answer.abstained and expected in answer.text.split("[1]")[0]
+
+
+def test_a_cited_row_carries_its_table_header_as_written(tmp_path):
+    from bot.faces.render import answer_html
+    from bot.faces.schema import citation_dict
+    from bot.ingest.tables import header_above
+
+    text = "Intro.\n\n| Code | City |\n| --- | --- |\n| LS | Leeds |\n| YO | York |\n\nAfter."
+    assert header_above(text, text.index("| YO")) == "| Code | City |"
+    assert header_above(text, text.index("After")) == ""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "codes.md").write_text(text, encoding="utf-8")
+    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
+    bot.open()
+    answer = bot.ask("Which city has code YO?")
+    first = answer.citations[0]
+    assert (first.sentence, first.header) == ("| YO | York |", "| Code | City |")
+    assert citation_dict(first)["header"] == "| Code | City |"
+    assert "<span class=\"cb-header\">| Code | City |</span>" in answer_html(answer)

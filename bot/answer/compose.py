@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
+from bot.ingest.tables import header_above
 from bot.store.base import Store
 from bot.store.folding import sentence_for_matching
 from bot.store.lexical import LexicalIndex, tokenize
@@ -103,7 +104,8 @@ def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: fl
     doc = store.documents[hit.chunk.doc_id]
     citations.append(Citation(n=len(citations) + 1, doc_id=doc.doc_id, title=doc.title, source=doc.source,
                               chunk=hit.chunk, sentence_start=start, sentence_end=end,
-                              sentence=doc.text[start:end], score=round(score, 4), also_in=hit.also_in))
+                              sentence=doc.text[start:end], score=round(score, 4), also_in=hit.also_in,
+                              header=header_above(doc.text, hit.chunk.start) if hit.chunk.kind == "row" else ""))
     return len(citations)
 
 

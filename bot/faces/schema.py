@@ -1,7 +1,8 @@
 """`Answer` → plain JSON-able dicts: the contract of `python -m bot ask --json` and of the `/chat` API.
 
 One citation's `text` is exactly `document.text[start:end]` (the cited passage); `sentence` is the span
-inside it that supports the claim. Nothing here formats for humans.
+inside it that supports the claim; `header` is the header line of the table a cited row belongs to ("" for
+other passages); `also_in` names other documents holding the same passage. Nothing here formats for humans.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ def citation_dict(c: Citation) -> dict[str, Any]:
     return {"n": c.n, "doc_id": c.doc_id, "title": c.title, "text": c.chunk.text, "start": c.chunk.start,
             "end": c.chunk.end, "score": c.score, "location": c.chunk.location, "page": c.chunk.page,
             "sentence": {"start": c.sentence_start, "end": c.sentence_end, "text": c.sentence},
-            "also_in": list(c.also_in)}
+            "also_in": list(c.also_in), "header": c.header}
 
 
 def hit_dict(h: Hit) -> dict[str, Any]:

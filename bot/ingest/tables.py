@@ -95,3 +95,20 @@ def one_line(lines: Sequence[str]) -> str:
         if line:
             out += ("" if not out else " " if out.endswith((".", "!", "?", ":", ";")) else "; ") + line
     return out
+
+
+def header_above(text: str, row_start: int, limit: int = 100_000) -> str:
+    """The header line, as written, of the pipe table holding the row that starts at `row_start` ("" when
+    the lines above it are not table rows down to a separator under a header)."""
+    end = text.rfind("\n", 0, row_start)  # the newline that ends the line above
+    for _ in range(limit):
+        if end < 0:
+            return ""
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if is_separator(line):
+            return text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip() if start > 0 else ""
+        if not is_row(line):
+            return ""
+        end = start - 1
+    return ""

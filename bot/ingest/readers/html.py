@@ -5,10 +5,11 @@ BeautifulSoup (with lxml) parses the page; this module only decides what is cont
 the tree. Scripts, styles, navigation, page headers and footers, asides and hidden elements are dropped;
 when the page marks its content with `<main>` (or a single `<article>`), only that is kept. The `<title>`
 becomes the document title. Inline markup is flattened; links, images and forms are not followed.
-A table with a header row (`<th>` cells or `<thead>`) becomes a pipe table; a key/value table (a `<th>`
-opening each row, or two columns and no header) becomes one "Key: value" block per row; any other table one
-"a | b" block per row. A cell's paragraphs, list items and line breaks stay apart inside its one line;
-a table inside a cell is read after the table that holds it.
+A table with a header row (`<th>` cells or `<thead>`; without any `<th>`, a first row of three or more
+cells holding no digits) becomes a pipe table; a key/value table (a `<th>` opening each row, or two columns
+and no `<th>`) becomes one "Key: value" block per row; any other table one "a | b" block per row. A cell's
+paragraphs, list items and line breaks stay apart inside its one line; a table inside a cell is read after
+the table that holds it.
 """
 
 from __future__ import annotations
@@ -188,7 +189,10 @@ class _Walker:
                 no_th = not any(is_th for row in rows for _, is_th in row)
                 key_value = all(len(row) >= 2 and row[0][1] for row in rows) or (
                     no_th and all(len(row) == 2 for row in rows))
-                for block in table_blocks(texts, in_head[0] or all(is_th for _, is_th in rows[0]), key_value):
+                # Without <th>, a first row of three or more cells and no digits is a header written with <td>.
+                header = in_head[0] or all(is_th for _, is_th in rows[0]) or (
+                    no_th and len(rows[0]) > 2 and not any(ch.isdigit() for ch in "".join(texts[0])))
+                for block in table_blocks(texts, header, key_value):
                     self.add(block)
 
     def content_blocks(self) -> list[str]:
