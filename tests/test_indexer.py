@@ -66,6 +66,21 @@ def test_other_chunking_settings_force_a_rebuild(settings, fake) -> None:
     assert report.reason == "the chunking settings changed"
 
 
+def test_an_index_from_older_chunking_or_format_is_rebuilt_with_its_reason(settings, fake, monkeypatch) -> None:
+    from bot.store import faiss_store, indexer
+
+    monkeypatch.setattr(indexer, "CHUNKING_VERSION", 1)  # an index built by the previous chunking rules
+    open_bot(settings, fake)
+    monkeypatch.undo()
+    _, report = open_bot(settings, fake)
+    assert report.reason == "passages are cut and matched differently in this version of Citebot"
+    monkeypatch.setattr(faiss_store, "FORMAT_VERSION", 1)  # as saved before passages had `search_text`
+    Citebot(settings, embedder=fake).open(force=True)
+    monkeypatch.undo()
+    _, report = open_bot(settings, fake)
+    assert report.reason == "the index was written in another format by another version of Citebot"
+
+
 def test_a_damaged_index_is_rebuilt_from_the_documents(settings, fake) -> None:
     open_bot(settings, fake)
     version = next(p for p in settings.index_dir.iterdir() if p.is_dir())
