@@ -93,7 +93,7 @@ def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[
         chunks.append(Chunk(
             doc_id=doc.doc_id, start=piece[0][0], end=piece[-1][1], text=doc.text[piece[0][0]:piece[-1][1]],
             kind=kind, section=chunk_section, ordinal=counts[kind], sentences=tuple(piece),
-            page=doc.page_at(piece[0][0]), search_text=search_text,
+            page=doc.page_at(piece[0][0]), search_text=search_text, mark=doc.mark_at(piece[0][0]),
         ))
 
     for i, (start, end, is_table) in enumerate(_blocks(doc.text)):

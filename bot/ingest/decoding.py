@@ -24,6 +24,11 @@ _NAMES = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "cp1251": "Windows
           "latin_1": "Latin-1", "iso8859_1": "Latin-1"}
 
 
+def decode_text(raw: bytes) -> str:
+    """The text of `raw`; see `decode` (for readers that do not report the encoding)."""
+    return decode(raw)[0]
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """(text, how it was decoded when that was not plain UTF-8, else ""); binary data is refused."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
