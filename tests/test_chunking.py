@@ -14,15 +14,18 @@ def seed_doc() -> Document:
 
 
 def only_context(text: str, start: int, end: int) -> bool:
-    """`text[start:end]` holds nothing a passage should: whitespace, headings, the document's first line (its
-    title) and table header lines (a line followed by a `|---|` separator, and the separator)."""
+    """`text[start:end]` holds nothing a passage should: whitespace, headings, the document's first block
+    (its title line) and table header lines (a line followed by a `|---|` separator, and the separator)."""
     lines = text[start:end].splitlines()
+    in_title = not text[:start].strip()  # at the document's start the first block may be its title
+    seen = False
     for i, line in enumerate(lines):
-        first_line = start == 0 or not text[:start].strip()
-        if line.strip() and not (line.lstrip().startswith("#") or is_separator(line)
-                                 or (i + 1 < len(lines) and is_separator(lines[i + 1]))
-                                 or (first_line and not text[start:start + sum(len(x) + 1 for x in lines[:i])]
-                                     .strip())):
+        if not line.strip():
+            in_title = in_title and not seen
+            continue
+        seen = True
+        if not (in_title or line.lstrip().startswith("#") or is_separator(line)
+                or (i + 1 < len(lines) and is_separator(lines[i + 1]))):
             return False
     return True
 
