@@ -126,3 +126,11 @@ def test_fold_drops_every_format_character_the_question_normaliser_drops():
 
     format_chars = "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
     assert fold(f"a{format_chars}b") == "ab"
+
+
+def test_a_windows_1252_csv_is_decoded_and_reported_too(tmp_path):
+    path = tmp_path / "prices.csv"
+    path.write_bytes("Stadt,Preis\nKöln,5 €\nDüsseldorf,7 €\n".encode("cp1252"))
+    doc = read_file(path, "prices.csv")
+    assert (doc.encoding, doc.text) == ("Windows-1252", "| Stadt | Preis |\n|---|---|\n| Köln | 5 € |\n"
+                                                        "| Düsseldorf | 7 € |")

@@ -87,4 +87,4 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
     return Document(doc_id=doc_id, title=reading.title, text=reading.text, source=source, pages=reading.pages,
-                    marks=reading.marks, encoding=encoding)
+                    marks=reading.marks, encoding=encoding or reading.encoding)

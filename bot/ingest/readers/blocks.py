@@ -30,6 +30,7 @@ class Reading:
     text: str
     pages: tuple[int, ...] = ()
     marks: tuple[tuple[int, str], ...] = ()
+    encoding: str = ""  # how the bytes were decoded when not plain UTF-8 (`decoding.decode`), for the report
 
 
 class Blocks:
