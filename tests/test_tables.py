@@ -146,3 +146,16 @@ def test_a_cited_row_carries_its_table_header_as_written(tmp_path):
     assert (first.sentence, first.header) == ("| YO | York |", "| Code | City |")
     assert citation_dict(first)["header"] == "| Code | City |"
     assert "<span class=\"cb-header\">| Code | City |</span>" in answer_html(answer)
+
+
+def test_rows_told_apart_by_a_single_digit_and_tied_rows_listed_in_table_order(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fleet.md").write_text("# Fleet\n\n| Vehicle | Driver | Depot |\n|---|---|---|\n"
+                                   "| Truck 3 | Ines | Leeds |\n| Truck 7 | Omar | York |\n| Van 2 | Sam | Leeds |\n",
+                                   encoding="utf-8")
+    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
+    bot.open()
+    assert bot.ask("Who drives truck 7?").text.startswith("| Truck 7 | Omar | York | [1]")
+    listed = bot.ask("Which vehicles are based at the Leeds depot?")
+    assert listed.text == "| Truck 3 | Ines | Leeds | [1] | Van 2 | Sam | Leeds | [2]"

@@ -26,7 +26,8 @@ _FORMAT = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u
                      "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
                      "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
                      "\U000e0020-\U000e007f]")
-_WORD = re.compile(r"(?u)\b\w\w+\b")
+# Words of two characters or more, and single digits: "truck 7", "floor 2", "gate 5" tell rows apart.
+_WORD = re.compile(r"(?u)\b(?:\w\w+|\d)\b")
 
 
 def fold(text: str) -> str:
