@@ -159,3 +159,9 @@ def test_rows_told_apart_by_a_single_digit_and_tied_rows_listed_in_table_order(t
     assert bot.ask("Who drives truck 7?").text.startswith("| Truck 7 | Omar | York | [1]")
     listed = bot.ask("Which vehicles are based at the Leeds depot?")
     assert listed.text == "| Truck 3 | Ines | Leeds | [1] | Van 2 | Sam | Leeds | [2]"
+
+
+def test_html_table_caption_is_kept_above_its_table():
+    _, text = read_html(b"<table><caption>Fares 2025</caption><tr><th>Zone</th><th>Fare</th></tr>"
+                        b"<tr><td>1</td><td>2.40</td></tr></table>", "x")
+    assert text == "Fares 2025\n\n| Zone | Fare |\n|---|---|\n| 1 | 2.40 |"

@@ -168,6 +168,9 @@ class _Walker:
         page may nest tables without end)."""
         queue = [table]
         while queue:
+            caption = queue[0].find("caption", recursive=False)
+            if caption is not None and caption.get_text().strip():
+                self.add(" ".join(caption.get_text().split()))  # the table's own title, above it
             rows: list[list[tuple[str, bool]]] = []  # per row: (cell text, is a <th>)
             in_head: list[bool] = []
             for row, head in _rows(queue.pop(0)):
