@@ -31,7 +31,9 @@ from bot.embed.base import Embedder
 from bot.embed.choose import make_embedder
 from bot.errors import BotError, QuestionError, WriterUnavailable
 from bot.ingest.folder import Skipped
+from bot.ingest.tables import header_above
 from bot.store.base import Store
+from bot.store.folding import fold, passage_for_matching
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
 from bot.store.lexical import tokenize
 from bot.store.sync import SyncPlan, sync_folder
@@ -106,14 +108,15 @@ class Citebot:
             clock.lap("context")  # recalling earlier turns' evidence, when they came as plain text
         resolved = resolve(text, turns, self.settings.max_question_chars)
         query = resolved.query
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode([fold(query)])[0]
         clock.lap("embed")
         ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
         clock.lap("retrieve")
         scored = score_sentences(store, resolved.focus, ranking)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text)
+        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus),
+                                                      passage_for_matching(best.hit.chunk))
                     ) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
 
@@ -228,7 +231,8 @@ def _citation(store: Store, passage: Passage, best: int) -> Citation:
     start, end = passage.spans[best] if passage.spans else (hit.chunk.start, hit.chunk.end)
     return Citation(n=passage.n, doc_id=doc.doc_id, title=doc.title, source=doc.source, chunk=hit.chunk,
                     sentence_start=start, sentence_end=end, sentence=doc.text[start:end], score=round(hit.score, 4),
-                    boxes=doc.boxes_in(start, end))
+                    boxes=doc.boxes_in(start, end), also_in=hit.also_in,
+                    header=header_above(doc.text, hit.chunk.start) if hit.chunk.kind == "row" else "")
 
 
 class _Clock:
