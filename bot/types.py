@@ -20,6 +20,7 @@ class Document:
     text: str
     source: str = ""  # what the user calls it (relative path or upload name); never absolute
     pages: tuple[int, ...] = ()  # start offset of each page, for formats that have pages
+    notes: tuple[str, ...] = ()  # what the reader could read only in part, in words ("page 3 has no text layer…")
 
     @property
     def content_hash(self) -> str:

@@ -19,7 +19,7 @@ from bot.ingest.sandbox import read_in_child
 from bot.types import Document
 
 SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
-READER_VERSION = 2  # bump when any reader's output changes, so synced folders are read again
+READER_VERSION = 3  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
 # every PDF and Word file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.
@@ -61,11 +61,12 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
             raise DocumentError(f"the file is larger than the {limits.max_bytes // MB} MB limit")
         fallback = Path(source).stem
         pages: tuple[int, ...] = ()
+        notes: tuple[str, ...] = ()
         kind = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}.get(suffix)
         if kind == "html" and size <= INLINE_HTML_BYTES:
             title, text = read_html(path.read_bytes(), fallback)
         elif kind is not None:
-            title, text, pages = read_in_child(kind, path, fallback, limits.read_seconds, limits.read_memory_mb)
+            title, text, pages, notes = read_in_child(kind, path, fallback, limits.read_seconds, limits.read_memory_mb)
         else:
             text = decode_text(path.read_bytes())
             if not text.strip():
@@ -73,4 +74,4 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
             title = guess_title(text, fallback)
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
-    return Document(doc_id=doc_id, title=title, text=text, source=source, pages=pages)
+    return Document(doc_id=doc_id, title=title, text=text, source=source, pages=pages, notes=notes)

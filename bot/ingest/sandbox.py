@@ -3,7 +3,7 @@
 A hostile PDF, Word or HTML file can make its parser loop or allocate without end. `read_in_child` runs
 `python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which caps its own address space (RLIMIT_AS) before it
 imports any parser, reads the file with the reader for KIND and prints one JSON object on stdout:
-`{"title", "text", "pages"}` or `{"error"}`. The parent kills it at the timeout, so the worst case is a
+`{"title", "text", "pages", "notes"}` or `{"error"}`. The parent kills it at the timeout, so the worst case is a
 one-line reason and the app carries on. Nothing is pickled. The readers live in `readers_*`; this module
 only runs them at arm's length.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,9 @@ _OUT_OF_MEMORY = "out of memory"
 
 
 def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
-                  memory_mb: int) -> tuple[str, str, tuple[int, ...]]:
-    """(title, text, page starts) read by the `kind` reader in a bounded child; `DocumentError` says why not."""
+                  memory_mb: int) -> tuple[str, str, tuple[int, ...], tuple[str, ...]]:
+    """(title, text, page starts, notes) read by the `kind` reader in a bounded child; `DocumentError` says
+    why not. Notes say what was read only in part (pages without a text layer)."""
     what = _WHAT[kind]
     command = [sys.executable, "-m", "bot.ingest.sandbox", kind, str(path.absolute()), fallback_title, str(memory_mb)]
     try:
@@ -39,15 +41,22 @@ def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
     try:
         result = json.loads(done.stdout.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:  # the child died before it could answer
+        if done.returncode == -signal.SIGABRT:  # a C parser (PDFium) aborts when an allocation fails
+            raise DocumentError(_too_big(what, memory_mb)) from err
         raise DocumentError(f"the {what} could not be read (its reader stopped unexpectedly); it may be "
                             "damaged") from err
     error = result.get("error")
     if error == _OUT_OF_MEMORY:
-        raise DocumentError(f"reading the {what} needed more than {memory_mb} MB of memory; split it into "
-                            "smaller files or raise BOT_READ_MEMORY_MB")
+        raise DocumentError(_too_big(what, memory_mb))
     if error:
         raise DocumentError(str(error))
-    return str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"])
+    return (str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"]),
+            tuple(str(n) for n in result.get("notes", ())))
+
+
+def _too_big(what: str, memory_mb: int) -> str:
+    return (f"reading the {what} needed more than {memory_mb} MB of memory; split it into smaller files or "
+            "raise BOT_READ_MEMORY_MB")
 
 
 def _child_env() -> dict[str, str]:
@@ -60,11 +69,14 @@ def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[st
     limit = int(memory_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     pages: tuple[int, ...] = ()
+    notes: list[str] = []
     try:  # parsers are imported only now, under the cap, and only the one this file needs
         if kind == "pdf":
-            from bot.ingest.readers.pdf import extract_pdf
+            from bot.ingest.readers.pdf import blank_pages_note, extract_pdf
 
-            title, text, pages = extract_pdf(Path(path), fallback_title)
+            title, text, pages, blank = extract_pdf(Path(path), fallback_title)
+            if blank:
+                notes.append(blank_pages_note(blank))
         elif kind == "docx":
             from bot.ingest.readers.docx import read_docx
 
@@ -77,7 +89,7 @@ def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[st
         return {"error": str(err)}
     except MemoryError:
         return {"error": _OUT_OF_MEMORY}
-    return {"title": title, "text": text, "pages": list(pages)}
+    return {"title": title, "text": text, "pages": list(pages), "notes": notes}
 
 
 if __name__ == "__main__":

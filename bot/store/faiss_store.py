@@ -241,7 +241,8 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Fai
         raise IndexError_(f"The index is damaged ({', '.join(sorted(bad)[:3])} missing or changed); rebuild it "
                           "with: python -m bot index")
     try:
-        documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"])})
+        documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"]),
+                                                   "notes": tuple(d.get("notes", ()))})
                      for d in durable.read_jsonl(folder / "documents.jsonl")}
         chunks = [Chunk(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
                   for c in durable.read_jsonl(folder / "chunks.jsonl")]

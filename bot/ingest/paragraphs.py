@@ -1,0 +1,170 @@
+"""Blocks of every page → the document's text: paragraphs, `#` headings, pipe tables, page start offsets.
+
+The text half of rebuilding a PDF (`layout` is the geometry half). Across the whole document it drops
+running headers, footers and page numbers (lines at the page's edge that repeat, digits aside, or are a
+bare page number), recognises headings (a larger or bolder size than the body text, or a short numbered
+line), joins a block's lines into one paragraph, joins a paragraph that a column or page break cut,
+removes a line-end hyphen only when the joined word is a word (see `hyphens`) and folds ligature
+glyphs. Each page's start offset is where its first text landed, so a paragraph that runs over a page
+break still lets a citation name the page of the sentence it cites. It does not read PDFs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.ingest.hyphens import Hyphens
+from bot.ingest.layout import Block, Line
+
+EDGE = 0.1  # running heads and feet sit in the outer tenth of the page
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[A-Z]\.|[IVX]{1,5}\.)\s+\S")
+_ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+# Ligature glyphs (U+FB00–U+FB06: ff, fi, fl, ffi, ffl, ſt, st) become their letters; NFKC knows them.
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page's blocks in reading order and its height (for telling edges from body)."""
+
+    blocks: list[Block]
+    height: float
+
+
+@dataclass
+class _Para:
+    kind: str  # "heading" | "text" | "table"
+    lines: list[tuple[int, str]]  # (page index, text) per printed line
+    rows: list[list[str]] | None = None  # a table's cells, header first
+
+
+def document_text(pages: list[Page]) -> tuple[str, tuple[int, ...]]:
+    """(text, start offset of each page) of the whole document."""
+    _drop_running_lines(pages)
+    body = _body_size(pages)
+    paras: list[_Para] = []
+    for index, page in enumerate(pages):
+        for block_no, block in enumerate(page.blocks):
+            new = _paragraphs(block, index, body)
+            if paras and new and _continues(paras[-1], new[0], page, block_no):
+                paras[-1].lines.extend(new.pop(0).lines)
+            paras.extend(new)
+    hyphens = Hyphens(" ".join(t for p in paras if p.kind == "text" for _, t in p.lines))
+    out: list[str] = []
+    starts: dict[int, int] = {}
+    offset = 0
+    for para in paras:
+        if out:
+            offset += 2
+        pieces = _render(para, hyphens)
+        for page_index, piece_start in pieces[1]:
+            starts.setdefault(page_index, offset + piece_start)
+        out.append(pieces[0])
+        offset += len(pieces[0])
+    text = "\n\n".join(out)
+    # A page with no text of its own starts where the next page's text does, so it holds no offset.
+    page_starts, following = [], len(text)
+    for index in reversed(range(len(pages))):
+        following = starts.get(index, following)
+        page_starts.append(following)
+    page_starts.reverse()
+    if page_starts:
+        page_starts[0] = 0
+    return text, tuple(page_starts)
+
+
+def _drop_running_lines(pages: list[Page]) -> None:
+    """Remove header and footer lines: at the page's edge and repeated on other pages, or a page number."""
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
+
+    def at_edge(line: Line, height: float) -> bool:
+        return -line.bottom > (1 - EDGE) * height or -line.top < EDGE * height
+
+    seen: Counter[str] = Counter()
+    for page in pages:
+        seen.update({key(ln) for b in page.blocks if b.kind == "text" for ln in b.lines if at_edge(ln, page.height)})
+    repeats = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        for block in page.blocks:
+            if block.kind == "text":
+                block.lines = [ln for ln in block.lines if not (at_edge(ln, page.height) and (
+                    seen[key(ln)] >= repeats or _PAGE_NUMBER.match(ln.text.strip())))]
+        page.blocks[:] = [b for b in page.blocks if b.lines or b.kind == "table"]
+
+
+def _body_size(pages: list[Page]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for block in page.blocks:
+            for line in block.lines:
+                sizes[round(line.size, 1)] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _paragraphs(block: Block, page: int, body: float) -> list[_Para]:
+    if block.kind == "table":
+        return [_Para("table", [(page, "")], block.rows)]
+    first = block.lines[0]
+    text = " ".join(ln.text for ln in block.lines)
+    bigger = first.size > 1.12 * body
+    if len(block.lines) <= 3 and len(text) <= 200 and not _ENDS_SENTENCE.search(text) and (
+            bigger or first.bold or (len(block.lines) == 1 and _NUMBERED.match(text) and len(text.split()) <= 12)):
+        return [_Para("heading", [(page, ln.text) for ln in block.lines])]
+    paras: list[_Para] = []
+    left, right = block.x0, block.x1
+    for i, line in enumerate(block.lines):
+        prev = block.lines[i - 1] if i else None
+        # A new paragraph: the first line is indented, or the line above ended with room to spare for
+        # this line's first word (so the break was meant, not a wrap).
+        starts = prev is None or (
+            line.x0 - left > 0.8 * line.size and prev.x0 - left <= 0.8 * line.size) or (
+            not prev.text.endswith("-") and right - prev.x1 > line.lead + 0.6 * line.size)
+        if starts:
+            paras.append(_Para("text", []))
+        paras[-1].lines.append((page, line.text))
+    return paras
+
+
+def _continues(prev: _Para, nxt: _Para, page: Page, block_no: int) -> bool:
+    """A paragraph cut by a column or page break: the block above ended mid-sentence at a break."""
+    if prev.kind != "text" or nxt.kind != "text" or _ENDS_SENTENCE.search(prev.lines[-1][1]):
+        return False
+    if prev.lines[-1][0] != nxt.lines[0][0]:
+        return block_no == 0  # the first block of the next page
+    blocks = page.blocks
+    return block_no > 0 and blocks[block_no].top < blocks[block_no - 1].bottom  # a jump up: a new column
+
+
+def _render(para: _Para, hyphens: Hyphens) -> tuple[str, list[tuple[int, int]]]:
+    """The paragraph's text and where each page's part starts in it."""
+    if para.kind == "table":
+        rows = [[_cell(c) for c in row] for row in para.rows or [[""]]]
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        return "\n".join(lines), [(para.lines[0][0], 0)]
+    text = "# " if para.kind == "heading" else ""
+    marks: list[tuple[int, int]] = []
+    for page, line in para.lines:
+        line = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line.strip())
+        if text and not text.endswith("# "):
+            if text.endswith("-") and line[:1].islower():
+                text = hyphens.join(text, line)
+                if not marks or marks[-1][0] != page:
+                    marks.append((page, len(text) - len(line)))
+                continue
+            text += " "
+        if not marks or marks[-1][0] != page:
+            marks.append((page, len(text) if marks else 0))
+        text += line
+    return text, marks
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "/").split())
