@@ -8,7 +8,7 @@ so `doc.text[c.start:c.end] == c.text` always holds. No behaviour lives here bey
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,14 @@ class Citation:
     sentence_end: int
     sentence: str
     score: float
+    page: int | None = None  # page of the cited sentence: a passage may run over a page break
+
+    @property
+    def location(self) -> str:
+        """The passage's location in words, naming the page the cited sentence starts on."""
+        if self.page is None or self.page == self.chunk.page:
+            return self.chunk.location
+        return replace(self.chunk, page=self.page).location
 
 
 @dataclass(frozen=True)

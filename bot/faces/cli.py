@@ -186,7 +186,7 @@ def _emit(answer: Answer, as_json: bool) -> int:
         for hit in answer.retrieved[:3]:
             print(f"  - {hit.chunk.doc_id}, {hit.chunk.location}: {_short(hit.chunk.text)}")
     for c in answer.citations:
-        print(f"  [{c.n}] {c.title} — {c.chunk.location}, characters {c.chunk.start}–{c.chunk.end} "
+        print(f"  [{c.n}] {c.title} — {c.location}, characters {c.chunk.start}–{c.chunk.end} "
               f"(score {c.score:.2f}): “{_short(c.sentence)}”")
     if answer.query != answer.question:
         print(f"  searched for: {answer.query}")

@@ -13,7 +13,7 @@ from bot.types import Answer, Citation, Hit
 
 def citation_dict(c: Citation) -> dict[str, Any]:
     return {"n": c.n, "doc_id": c.doc_id, "title": c.title, "text": c.chunk.text, "start": c.chunk.start,
-            "end": c.chunk.end, "score": c.score, "location": c.chunk.location, "page": c.chunk.page,
+            "end": c.chunk.end, "score": c.score, "location": c.location, "page": c.page,
             "sentence": {"start": c.sentence_start, "end": c.sentence_end, "text": c.sentence}}
 
 

@@ -258,6 +258,8 @@ def _reading_order(blocks: list[Block]) -> list[Block]:
 
 
 def _by_column(band: list[Block]) -> list[Block]:
+    """Blocks side by side are read column by column; columns that never stand beside each other (a table
+    narrower than the text above it) are one column read top to bottom."""
     columns: list[list[Block]] = []
     for block in sorted(band, key=lambda b: b.x0):
         column = next((c for c in columns if block.x0 < max(b.x1 for b in c) - 1.0), None)
@@ -265,4 +267,13 @@ def _by_column(band: list[Block]) -> list[Block]:
             columns.append([block])
         else:
             column.append(block)
+    merged = True
+    while merged:
+        merged = False
+        pairs = [(i, j) for i in range(len(columns)) for j in range(i + 1, len(columns))]
+        for left, right in pairs:
+            if not any(a.top < b.bottom and b.top < a.bottom for a in columns[left] for b in columns[right]):
+                columns[left] += columns.pop(right)
+                merged = True
+                break
     return [b for column in columns for b in sorted(column, key=lambda b: b.top)]
