@@ -37,22 +37,28 @@ class Hyphens:
         """`text` (ending in a hyphen) followed by the next printed `line`, hyphen kept or removed."""
         if text.endswith("\u00ad"):
             return text[:-1] + line
+        if line[:1] in "-‐":  # "power-/-hungry": some typesetters repeat the hyphen on the next line
+            return text + line[1:]
         tail, head = _TAIL.search(text), _HEAD.match(line)
-        if tail is None or head is None:
+        if tail is None or head is None:  # "COVID-/19"
             return text + line
         left = tail.group(1).lower().replace("‐", "-")
         right = head.group().lower()
-        if self.keeps_hyphen(left, right):
+        if self.keeps_hyphen(left, right, capital=not line[:1].islower()):
             return text + line
         return text[:-1] + line
 
-    def keeps_hyphen(self, left: str, right: str) -> bool:
-        """True when `left-right` is a compound rather than one word broken by the typesetter."""
-        if "-" in left or f"{left}-{right}" in self.compounds:
+    def keeps_hyphen(self, left: str, right: str, capital: bool = False) -> bool:
+        """True when `left-right` is a compound rather than one word broken by the typesetter; in
+        "self-in-/terest" only the last part ("in") is weighed; `capital`: the next line starts with one."""
+        if f"{left}-{right}" in self.compounds:
             return True
+        left = left.rsplit("-", 1)[-1]
         joined = left + right
         if joined in self.words:
             return False
+        if capital:  # "Anglo-/Norman": a typesetter does not break a word before a capital
+            return True
         words = _english()
         if joined in words:
             return False

@@ -11,6 +11,7 @@ is across pages (see `paragraphs`).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -118,44 +119,56 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     boxed = sorted(((_frame(g), g) for g in glyphs if g.text.strip() or g.text == " "),
                    key=lambda item: (item[0][1] + item[0][3]) / 2)
     lines: list[Line] = []
-    for (x0, top, x1, bottom), g in boxed:
+    bands: list[tuple[float, float]] = []  # each line's band is its first glyph's: lines must not grow into
+    for (x0, top, x1, bottom), g in boxed:  # the next one through a tall glyph
         mid = (top + bottom) / 2
-        half = (bottom - top) / 2
         line = None
-        for candidate in reversed(lines[-8:]):
-            if candidate.top <= mid <= candidate.bottom and abs((candidate.top + candidate.bottom) / 2 - mid) < (
-                    candidate.bottom - candidate.top if candidate.bottom - candidate.top > 2 * half else 2 * half) / 2:
-                line = candidate
+        for k in range(len(lines) - 1, max(-1, len(lines) - 9), -1):
+            band_top, band_bottom = bands[k]
+            if band_top <= mid <= band_bottom and abs((band_top + band_bottom) / 2 - mid) < 0.3 * (
+                    max(band_bottom - band_top, bottom - top)):
+                line = lines[k]
                 break
         if line is None:
             line = Line(x0, x1, top, bottom)
             lines.append(line)
+            bands.append((top, bottom))
         line.glyphs.append(((x0, top, x1, bottom), g))
-        if x0 < line.x0:
-            line.x0 = x0
-        if x1 > line.x1:
-            line.x1 = x1
-        if top < line.top:
-            line.top = top
-        if bottom > line.bottom:
-            line.bottom = bottom
     for line in lines:
         line.glyphs.sort(key=lambda placed: placed[0][0])
     return lines
 
 
 def _split_gutters(lines: list[Line], split: bool = True) -> list[Line]:
-    """Cut each line where a gap wider than a gutter opens, and give every piece its text."""
-    pieces: list[Line] = []
+    """Cut lines at gutters and give every piece its text. A gutter is a gap wider than GUTTER_EM that at
+    least three lines, and at least half the lines reaching across it, leave open at the same place: a
+    column gap, not a wide justified space. A wide gap between glyphs on different baselines is always a
+    cut: two columns whose lines happen to sit almost level."""
+    wide: list[list[tuple[float, float]]] = []
+    level: set[float] = set()  # right ends of wide gaps whose two sides stand on different baselines
+    extents: list[tuple[float, float]] = []
     for line in lines:
+        inked = [(box, g.size) for box, g in line.glyphs if g.text.strip()]
+        extents.append((inked[0][0][0], inked[-1][0][2]) if inked else (0.0, 0.0))
+        wide.append([(a[2], b[0]) for (a, _), (b, size) in itertools.pairwise(inked)
+                     if b[0] - a[2] > GUTTER_EM * max(size, 1.0)] if split else [])
+        level.update(b[0] for (a, _), (b, size) in itertools.pairwise(inked)
+                     if split and b[0] - a[2] > GUTTER_EM * max(size, 1.0) and abs(a[3] - b[3]) > 0.5)
+    everywhere = [gap for gaps in wide for gap in gaps]
+
+    def is_gutter(gap: tuple[float, float]) -> bool:
+        sharing = sum(1 for o in everywhere if o[0] < gap[1] and gap[0] < o[1])
+        crossing = sum(1 for x0, x1 in extents if x0 < gap[0] and x1 > gap[1])
+        return sharing >= 3 and 2 * sharing >= crossing
+
+    pieces: list[Line] = []
+    for line, gaps in zip(lines, wide, strict=True):
+        cuts = {gap[1] for gap in gaps if gap[1] in level or is_gutter(gap)}
         run: list[Placed] = []
-        last_ink: Box | None = None
         for box, g in line.glyphs:
-            if g.text.strip():
-                if split and last_ink is not None and box[0] - last_ink[2] > GUTTER_EM * max(g.size, 1.0):
-                    pieces.append(_make_line(run))
-                    run = []
-                last_ink = box
+            if g.text.strip() and box[0] in cuts and run:
+                pieces.append(_make_line(run))
+                run = []
             run.append((box, g))
         if run:
             pieces.append(_make_line(run))

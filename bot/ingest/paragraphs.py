@@ -24,6 +24,7 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[A-Z]\.|[IVX]{1,5}\.)\s+\S")
 _ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 # Ligature glyphs (U+FB00–U+FB06: ff, fi, fl, ffi, ffl, ſt, st) become their letters; NFKC knows them.
+_BROKEN_WORD = re.compile(r"[^\W\d_][-‐\u00ad]$")  # a letter, then a hyphen at the line's end
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 
 
@@ -40,19 +41,26 @@ class _Para:
     kind: str  # "heading" | "text" | "table"
     lines: list[tuple[int, str]]  # (page index, text) per printed line
     rows: list[list[str]] | None = None  # a table's cells, header first
+    room: float = 0.0  # free width left at the end of its last printed line
+    lead: float = 0.0  # width its first word needs (with a space), and
+    indented: bool = False  # whether its first line is indented: both tell a break that was meant
 
 
 def document_text(pages: list[Page]) -> tuple[str, tuple[int, ...]]:
     """(text, start offset of each page) of the whole document."""
     _drop_running_lines(pages)
     body = _body_size(pages)
-    paras: list[_Para] = []
+    runs: list[tuple[bool, list[_Para]]] = []  # each block's paragraphs, and whether a break comes before it
     for index, page in enumerate(pages):
         for block_no, block in enumerate(page.blocks):
-            new = _paragraphs(block, index, body)
-            if paras and new and _continues(paras[-1], new[0], page, block_no):
-                paras[-1].lines.extend(new.pop(0).lines)
-            paras.extend(new)
+            at_break = block_no == 0 or block.top < page.blocks[block_no - 1].bottom  # a new page or column
+            runs.append((at_break, _paragraphs(block, index, body)))
+    indenting = sum(p.indented for _, new in runs for p in new) >= 2  # paragraphs start with an indent
+    paras: list[_Para] = []
+    for at_break, new in runs:
+        if paras and new and at_break and _continues(paras[-1], new[0], indenting):
+            paras[-1].lines.extend(new.pop(0).lines)
+        paras.extend(new)
     hyphens = Hyphens(" ".join(t for p in paras if p.kind == "text" for _, t in p.lines))
     out: list[str] = []
     starts: dict[int, int] = {}
@@ -119,25 +127,25 @@ def _paragraphs(block: Block, page: int, body: float) -> list[_Para]:
     left, right = block.x0, block.x1
     for i, line in enumerate(block.lines):
         prev = block.lines[i - 1] if i else None
+        indented = line.x0 - left > 0.8 * line.size
+        lead = line.lead + 0.6 * line.size
         # A new paragraph: the first line is indented, or the line above ended with room to spare for
         # this line's first word (so the break was meant, not a wrap).
-        starts = prev is None or (
-            line.x0 - left > 0.8 * line.size and prev.x0 - left <= 0.8 * line.size) or (
-            not prev.text.endswith("-") and right - prev.x1 > line.lead + 0.6 * line.size)
-        if starts:
-            paras.append(_Para("text", []))
+        if prev is None or (indented and prev.x0 - left <= 0.8 * line.size) or (
+                not prev.text.endswith("-") and right - prev.x1 > lead):
+            paras.append(_Para("text", [], indented=indented and len(block.lines) > 1, lead=lead))
         paras[-1].lines.append((page, line.text))
+        paras[-1].room = right - line.x1
     return paras
 
 
-def _continues(prev: _Para, nxt: _Para, page: Page, block_no: int) -> bool:
-    """A paragraph cut by a column or page break: the block above ended mid-sentence at a break."""
-    if prev.kind != "text" or nxt.kind != "text" or _ENDS_SENTENCE.search(prev.lines[-1][1]):
+def _continues(prev: _Para, nxt: _Para, indenting: bool) -> bool:
+    """Whether `nxt`, first after a column or page break, goes on with `prev`: not when it is indented or
+    `prev`'s last line had room for its first word; when `prev` ends mid-sentence, or (in a document that
+    indents its paragraphs) when `nxt` is not indented."""
+    if prev.kind != "text" or nxt.kind != "text" or nxt.indented or prev.room > nxt.lead:
         return False
-    if prev.lines[-1][0] != nxt.lines[0][0]:
-        return block_no == 0  # the first block of the next page
-    blocks = page.blocks
-    return block_no > 0 and blocks[block_no].top < blocks[block_no - 1].bottom  # a jump up: a new column
+    return indenting or not _ENDS_SENTENCE.search(prev.lines[-1][1])
 
 
 def _render(para: _Para, hyphens: Hyphens) -> tuple[str, list[tuple[int, int]]]:
@@ -146,7 +154,7 @@ def _render(para: _Para, hyphens: Hyphens) -> tuple[str, list[tuple[int, int]]]:
         rows = [[_cell(c) for c in row] for row in para.rows or [[""]]]
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines), [(para.lines[0][0], 0)]
     text = "# " if para.kind == "heading" else ""
@@ -154,7 +162,7 @@ def _render(para: _Para, hyphens: Hyphens) -> tuple[str, list[tuple[int, int]]]:
     for page, line in para.lines:
         line = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line.strip())
         if text and not text.endswith("# "):
-            if text.endswith("-") and line[:1].islower():
+            if _BROKEN_WORD.search(text):
                 text = hyphens.join(text, line)
                 if not marks or marks[-1][0] != page:
                     marks.append((page, len(text) - len(line)))
