@@ -132,11 +132,17 @@ def _paragraphs(block: Block, page: int, body: float) -> list[_Para]:
         # A new paragraph: the first line is indented, or the line above ended with room to spare for
         # this line's first word (so the break was meant, not a wrap).
         if prev is None or (indented and prev.x0 - left <= 0.8 * line.size) or (
-                not prev.text.endswith("-") and right - prev.x1 > lead):
+                not prev.text.endswith("-") and _room(prev, left, right) > lead):
             paras.append(_Para("text", [], indented=indented and len(block.lines) > 1, lead=lead))
         paras[-1].lines.append((page, line.text))
-        paras[-1].room = right - line.x1
+        paras[-1].room = _room(line, left, right)
     return paras
+
+
+def _room(line: Line, left: float, right: float) -> float:
+    """Free width at the end of `line` beyond a ragged margin's usual play (a fifth of the column: the
+    widest line of a block need not reach the column's edge)."""
+    return right - line.x1 - 0.2 * (right - left)
 
 
 def _continues(prev: _Para, nxt: _Para, indenting: bool) -> bool:
