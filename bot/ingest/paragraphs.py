@@ -39,15 +39,19 @@ class Page:
 @dataclass
 class _Para:
     kind: str  # "heading" | "text" | "table"
-    lines: list[tuple[int, str]]  # (page index, text) per printed line
+    lines: list[tuple[int, str, Line]]  # (page index, text, the printed line) per printed line
     rows: list[list[str]] | None = None  # a table's cells, header first
     room: float = 0.0  # free width left at the end of its last printed line
     lead: float = 0.0  # width its first word needs (with a space), and
     indented: bool = False  # whether its first line is indented: both tell a break that was meant
 
 
-def document_text(pages: list[Page]) -> tuple[str, tuple[int, ...]]:
-    """(text, start offset of each page) of the whole document."""
+LineBox = tuple[int, int, int, tuple[float, float, float, float]]  # (start, end, page index, PDF-space box)
+
+
+def document_text(pages: list[Page], boxes: list[LineBox] | None = None) -> tuple[str, tuple[int, ...]]:
+    """(text, start offset of each page) of the whole document; `boxes`, when given, receives where each
+    printed line (or table) landed in the text and where it stands on its page, for a page view."""
     _drop_running_lines(pages)
     body = _body_size(pages)
     runs: list[tuple[bool, list[_Para]]] = []  # each block's paragraphs, and whether a break comes before it
@@ -61,18 +65,20 @@ def document_text(pages: list[Page]) -> tuple[str, tuple[int, ...]]:
         if paras and new and at_break and _continues(paras[-1], new[0], indenting):
             paras[-1].lines.extend(new.pop(0).lines)
         paras.extend(new)
-    hyphens = Hyphens(" ".join(t for p in paras if p.kind == "text" for _, t in p.lines))
+    hyphens = Hyphens(" ".join(t for p in paras if p.kind == "text" for _, t, _ in p.lines))
     out: list[str] = []
     starts: dict[int, int] = {}
     offset = 0
     for para in paras:
         if out:
             offset += 2
-        pieces = _render(para, hyphens)
-        for page_index, piece_start in pieces[1]:
-            starts.setdefault(page_index, offset + piece_start)
-        out.append(pieces[0])
-        offset += len(pieces[0])
+        rendered, spans = _render(para, hyphens)
+        for (page_index, _, line), (start, end) in zip(para.lines, spans, strict=True):
+            starts.setdefault(page_index, offset + start)
+            if boxes is not None:
+                boxes.append((offset + start, offset + end, page_index, line.bbox))
+        out.append(rendered)
+        offset += len(rendered)
     text = "\n\n".join(out)
     # A page with no text of its own starts where the next page's text does, so it holds no offset.
     page_starts, following = [], len(text)
@@ -116,13 +122,13 @@ def _body_size(pages: list[Page]) -> float:
 
 def _paragraphs(block: Block, page: int, body: float) -> list[_Para]:
     if block.kind == "table":
-        return [_Para("table", [(page, "")], block.rows)]
+        return [_Para("table", [(page, "", block.lines[0])], block.rows)]
     first = block.lines[0]
     text = " ".join(ln.text for ln in block.lines)
     bigger = first.size > 1.12 * body
     if len(block.lines) <= 3 and len(text) <= 200 and not _ENDS_SENTENCE.search(text) and (
             bigger or first.bold or (len(block.lines) == 1 and _NUMBERED.match(text) and len(text.split()) <= 12)):
-        return [_Para("heading", [(page, ln.text) for ln in block.lines])]
+        return [_Para("heading", [(page, ln.text, ln) for ln in block.lines])]
     paras: list[_Para] = []
     left, right = block.x0, block.x1
     for i, line in enumerate(block.lines):
@@ -134,7 +140,7 @@ def _paragraphs(block: Block, page: int, body: float) -> list[_Para]:
         if prev is None or (indented and prev.x0 - left <= 0.8 * line.size) or (
                 not prev.text.endswith("-") and _room(prev, left, right) > lead):
             paras.append(_Para("text", [], indented=indented and len(block.lines) > 1, lead=lead))
-        paras[-1].lines.append((page, line.text))
+        paras[-1].lines.append((page, line.text, line))
         paras[-1].room = _room(line, left, right)
     return paras
 
@@ -155,29 +161,31 @@ def _continues(prev: _Para, nxt: _Para, indenting: bool) -> bool:
 
 
 def _render(para: _Para, hyphens: Hyphens) -> tuple[str, list[tuple[int, int]]]:
-    """The paragraph's text and where each page's part starts in it."""
+    """The paragraph's text and the span each printed line took in it (a table is one span)."""
     if para.kind == "table":
         rows = [[_cell(c) for c in row] for row in para.rows or [[""]]]
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-        return "\n".join(lines), [(para.lines[0][0], 0)]
+        text = "\n".join(lines)
+        return text, [(0, len(text))]
     text = "# " if para.kind == "heading" else ""
-    marks: list[tuple[int, int]] = []
-    for page, line in para.lines:
+    spans: list[tuple[int, int]] = []
+    for _, line, _ in para.lines:
         line = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line.strip())
-        if text and not text.endswith("# "):
-            if _BROKEN_WORD.search(text):
-                text = hyphens.join(text, line)
-                if not marks or marks[-1][0] != page:
-                    marks.append((page, len(text) - len(line)))
-                continue
-            text += " "
-        if not marks or marks[-1][0] != page:
-            marks.append((page, len(text) if marks else 0))
-        text += line
-    return text, marks
+        if spans and _BROKEN_WORD.search(text):
+            text = hyphens.join(text, line)
+        else:
+            text += " " if spans else ""
+            text += line
+        start = max(0, len(text) - len(line))
+        if spans and spans[-1][1] > start:  # the line above lost its hyphen when this one joined it
+            spans[-1] = (spans[-1][0], start)
+        spans.append((start, len(text)))
+    if spans:
+        spans[0] = (0, spans[0][1])
+    return text, spans
 
 
 def _cell(text: str) -> str:

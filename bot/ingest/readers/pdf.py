@@ -23,7 +23,7 @@ import pypdfium2.raw as raw
 
 from bot.errors import DocumentError
 from bot.ingest.layout import Block, Glyph, Line, line_text, page_blocks
-from bot.ingest.paragraphs import Page, document_text
+from bot.ingest.paragraphs import LineBox, Page, document_text
 
 ENCRYPTED = "the PDF is encrypted; save an unprotected copy (for example, print it to a new PDF) and add that"
 DAMAGED = "the PDF is damaged and could not be read; open it and save (or print) it again as a new PDF"
@@ -31,9 +31,13 @@ MIN_RULES = 4  # a page drawing fewer lines than this has no ruled table worth a
 OcrHook = Callable[[pdfium.PdfPage, int], list[Glyph]]
 
 
-def extract_pdf(path: Path, fallback_title: str,
-                ocr: OcrHook | None = None) -> tuple[str, str, tuple[int, ...], list[int]]:
-    """(title, text, start offset of each page, 1-based pages that show images but have no text layer)."""
+def extract_pdf(path: Path, fallback_title: str, ocr: OcrHook | None = None,
+                boxes: list[LineBox] | None = None) -> tuple[str, str, tuple[int, ...], list[int]]:
+    """(title, text, start offset of each page, 1-based pages that show images but have no text layer).
+
+    `boxes`, when given, receives (start, end, 0-based page, (x0, y0, x1, y1)) for every printed line (and
+    table): where it landed in the text and where it stands on its page (PDF points, origin bottom left),
+    so a page view can mark a cited passage on the page image."""
     raw_bytes = path.read_bytes()
     if b"%PDF-" not in raw_bytes[:1024]:
         raise DocumentError("the file is not a PDF (it has no PDF header); check that it was saved as PDF")
@@ -65,7 +69,7 @@ def extract_pdf(path: Path, fallback_title: str,
         pdf.close()
     if not any(page.blocks for page in pages):
         raise DocumentError("the PDF has no text layer (it may be scanned images); OCR is not supported")
-    text, starts = document_text(pages)
+    text, starts = document_text(pages, boxes)
     return _title(title, text, fallback_title), text, starts, blank
 
 
