@@ -1,16 +1,12 @@
 """PDF layout: typeset PDFs (written here with reportlab) come back as the paragraphs, headings, tables and
-pages they were written with; the field cases with PDFs are answered well through the whole bot."""
+pages they were written with. The PDF field cases run through the whole bot in tests/test_fieldcases.py."""
 
 from __future__ import annotations
 
 import io
 import itertools
-import json
-import shutil
-import unicodedata
 from pathlib import Path
 
-import pytest
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -35,7 +31,6 @@ from bot.ingest.paragraphs import Page, document_text
 from bot.ingest.readers.pdf import extract_pdf
 from bot.ingest.reading import read_file
 
-FIELDCASES = Path(__file__).resolve().parent.parent.parent / "shared" / "fieldcases"
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=9)
 HEADING = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=14, leading=17, spaceAfter=6)
 OPENING = ("The harbour office opens at six in the morning and closes when the last ferry has been unloaded, "
@@ -250,21 +245,3 @@ def test_ocr_hook_reads_a_page_without_text(tmp_path):
 
     _, text, _, blank = extract_pdf(path, "scan", ocr=ocr)
     assert (text, blank, seen) == ("Scanned words.", [], [0])
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("case", ["01-pdf-ligatures", "02-pdf-hyphenation", "15-pdf-rotated",
-                                  "22-pdf-wrapped-paragraphs"])
-def test_pdf_field_cases_are_answered_well(case, tmp_path, real_embedder):
-    folder = FIELDCASES / case
-    shutil.copytree(folder / "docs", tmp_path / "docs")
-    bot = Citebot(Settings(docs_dir=tmp_path / "docs", index_dir=tmp_path / "index"), embedder=real_embedder)
-    bot.open()
-    for question in json.loads((folder / "case.json").read_text(encoding="utf-8"))["questions"]:
-        answer = bot.ask(question["q"])
-        assert not answer.abstained, question["q"]
-        assert _fold(question["expect"]) in _fold(answer.text.split("[", 1)[0]), (question["q"], answer.text)
