@@ -16,7 +16,7 @@ would (PDF and Word in the bounded child process). Printed per format:
 - PDF pages per second of Citebot's reader beside pypdf's plain `extract_text` on the same files,
   in this process, interleaved, best of two rounds.
 
-    .venv/bin/python -m bench.doc_fidelity [--quick]
+    .venv/bin/python -m bench.doc_fidelity [--quick] [--seed N]
 """
 
 from __future__ import annotations
@@ -144,13 +144,16 @@ def table_questions(folder: Path, docs: list[docgen.Doc], count: int, rng: rando
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="24 PDFs, 6 of each other format, 40 questions")
+    # The layout rules were tuned on documents from seed 12; the figures are reported on another seed.
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the generated documents (default 2026)")
     args = parser.parse_args()
-    rng = random.Random(12)
+    rng = random.Random(args.seed)
     counts = {"pdf": 24, "docx": 6, "html": 6, "md": 6} if args.quick else {"pdf": 120, "docx": 20, "html": 20,
                                                                              "md": 20}
     pool = docgen.paragraphs()
     keys = [1000]
-    result: dict[str, object] = {"machine": measure.machine(), "quick": args.quick, "formats": {}}
+    result: dict[str, object] = {"machine": measure.machine(), "quick": args.quick, "seed": args.seed,
+                                 "formats": {}}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "docs"
         folder.mkdir()
