@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # A gap wider than this many font sizes inside a line separates columns (or table cells), not words.
 GUTTER_EM = 1.2
@@ -21,8 +22,7 @@ GUTTER_EM = 1.2
 WORD_GAP_EM = 0.15
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):  # a tuple, not a dataclass: a page makes thousands, and tuples are cheap to build
     """One drawn character (or an OCR word): box in PDF page space, y up; `turns` = direction / 90°."""
 
     text: str

@@ -96,29 +96,39 @@ def blank_pages_note(pages: list[int]) -> str:
 def _glyphs(page: pdfium.PdfPage) -> list[Glyph]:
     textpage = page.get_textpage()
     handle = textpage.raw
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:  # characters outside the BMP: ask one by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
     box = raw.FS_RECTF()
     styles: dict[tuple[float, int, float], tuple[float, bool, int]] = {}
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     glyphs: list[Glyph] = []
-    for i in range(textpage.count_chars()):
-        code = raw.FPDFText_GetUnicode(handle, i)
+    size, angle = 0.0, 0.0
+    last: tuple[float, float] | None = None  # (right, bottom) of the previous glyph
+    for i, char in enumerate(text):
+        code = ord(char)
         if code <= 0x20 and raw.FPDFText_IsGenerated(handle, i):
             continue  # PDFium's guessed spaces and line breaks; the geometry decides those here
-        if code < 0x20 and raw.FPDFText_IsHyphen(handle, i):
-            code = 0x2D  # PDFium reports a line-end hyphen as U+0002; `hyphens` decides whether it stays
+        if (code < 0x20 or code == 0xFFFE) and raw.FPDFText_IsHyphen(handle, i):
+            char = "-"  # PDFium reports a line-end hyphen as U+0002 (U+FFFE in a text range); `hyphens` decides
         elif code < 0x20 or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
             continue
-        key = (raw.FPDFText_GetFontSize(handle, i), raw.FPDFText_GetFontWeight(handle, i),
-               raw.FPDFText_GetCharAngle(handle, i))
+        raw.FPDFText_GetLooseCharBox(handle, i, box)
+        # Size and angle are the slow questions; a glyph that follows the last one on its baseline shares
+        # them (weight is cheap and asked always, so one bold word does not make its line bold).
+        if last is None or abs(box.bottom - last[1]) > 0.01 or not -1.0 < box.left - last[0] < 30.0:
+            size, angle = raw.FPDFText_GetFontSize(handle, i), raw.FPDFText_GetCharAngle(handle, i)
+        last = (box.right, box.bottom)
+        key = (size, raw.FPDFText_GetFontWeight(handle, i), angle)
         style = styles.get(key)
         if style is None:
             raw.FPDFText_GetFontInfo(handle, i, name, len(name), ctypes.byref(flags))
             bold = key[1] >= 600 or any(w in name.value.lower() for w in (b"bold", b"black", b"heavy"))
             # PDFium measures the angle clockwise; a quarter turn counter-clockwise is turns=1.
-            style = styles[key] = (key[0], bold, round(-key[2] / (math.pi / 2)) % 4)
-        raw.FPDFText_GetLooseCharBox(handle, i, box)
-        glyphs.append(Glyph(chr(code), box.left, box.bottom, box.right, box.top, *style))
+            style = styles[key] = (size, bold, round(-angle / (math.pi / 2)) % 4)
+        glyphs.append(Glyph(char, box.left, box.bottom, box.right, box.top, *style))
     return glyphs
 
 
