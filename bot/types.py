@@ -8,6 +8,7 @@ so `doc.text[c.start:c.end] == c.text` always holds. No behaviour lives here bey
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
 
@@ -21,10 +22,16 @@ class Document:
     source: str = ""  # what the user calls it (relative path or upload name); never absolute
     pages: tuple[int, ...] = ()  # start offset of each page, for formats that have pages
     notes: tuple[str, ...] = ()  # what the reader could read only in part, in words ("page 3 has no text layer…")
+    # (start offset, label) of each location mark, in text order: where a reader finds the text in the
+    # format's own words ("slide 3", "slide 3, notes", "sheet Inventory, row 18", "chapter 2: The Storm").
+    marks: tuple[tuple[int, str], ...] = ()
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(f"{self.title}\0{self.text}".encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"{self.title}\0{self.text}"
+        if self.marks:  # only then, so documents without marks keep the hashes their indexes recorded
+            key += "".join(f"\0{start}\0{label}" for start, label in self.marks)
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None for formats without pages."""
@@ -35,6 +42,11 @@ class Document:
             if start <= offset:
                 page = i
         return page + 1
+
+    def mark_at(self, offset: int) -> str:
+        """The label of the last location mark at or before `offset`; "" before the first or without marks."""
+        i = bisect_right(self.marks, offset, key=lambda mark: mark[0])
+        return self.marks[i - 1][1] if i else ""
 
 
 @dataclass(frozen=True)
@@ -50,10 +62,14 @@ class Chunk:
     ordinal: int  # 1-based position among chunks of the same kind in its document
     sentences: tuple[tuple[int, int], ...]  # absolute spans of its sentences, in order
     page: int | None = None
+    mark: str = ""  # the document's location mark holding its start ("slide 3"), "" when it has none
 
     @property
     def location(self) -> str:
-        """Where a reader finds it, in words: 'paragraph 4', 'reference [2]', 'page 3, paragraph 2'."""
+        """Where a reader finds it, in words: 'paragraph 4', 'reference [2]', 'page 3, paragraph 2'; the
+        location mark alone for formats that have them ('slide 3', 'sheet Inventory, row 18')."""
+        if self.mark:  # the format's own words are what the user can look up; ordinals would only add noise
+            return self.mark
         if self.kind == "reference":
             where = f"reference entry {self.ordinal}"
         elif self.kind == "bullet":

@@ -138,7 +138,8 @@ GOOD = pdf_bytes(OWL_PAGES)
     ("blank.txt", b" \n\t\n", "the file has no text"),
     ("script-only.html", b"<script>alert(1)</script><nav>Menu</nav>",
      "the page has no readable text once scripts and navigation are removed"),
-    ("picture.png", b"\x89PNG", "'.png' files are not supported; use one of .docx, .htm, .html, .md, .pdf, .txt"),
+    ("picture.png", b"\x89PNG", "'.png' files are not supported; use one of .csv, .docx, .eml, .epub, .htm, .html, "
+                                ".md, .odp, .ods, .odt, .pdf, .pptx, .rtf, .tsv, .txt, .xlsm, .xlsx"),
 ])
 def test_bad_files_get_one_line_reasons(tmp_path, name, data, reason):
     path = tmp_path / name

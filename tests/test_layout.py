@@ -38,6 +38,9 @@ ONE_HOME = {
     "pypdfium2": "bot.ingest.readers.pdf",
     "pdfplumber": "bot.ingest.readers.pdf",
     "spellchecker": "bot.ingest.hyphens",
+    "pptx": "bot.ingest.readers.pptx",
+    "openpyxl": "bot.ingest.readers.xlsx",
+    "striprtf": "bot.ingest.readers.rtf",
 }
 
 

@@ -190,7 +190,7 @@ def test_ruled_table_becomes_a_pipe_table_with_its_header(tmp_path):
              Paragraph("Ask the yard office for anything else.", BODY)]
     doc = read_file(_build(tmp_path / "parts.pdf", story), "parts.pdf")
     assert _blocks(doc.text) == ["Parts are stored as listed below.",
-                                 "| Part | Warehouse | Bay |\n| --- | --- | --- |\n| P-044 | Porto | B12 |\n"
+                                 "| Part | Warehouse | Bay |\n|---|---|---|\n| P-044 | Porto | B12 |\n"
                                  "| P-045 | Leeds | B36 |",
                                  "Ask the yard office for anything else."]
 

@@ -145,7 +145,7 @@ def build_demo(bot: Citebot) -> gr.Blocks:
                                  submit_btn="Ask", autofocus=True, max_length=bot.settings.max_question_chars)
                 clear = gr.Button("Clear conversation", elem_id="cb-clear", size="sm", variant="secondary")
                 with gr.Accordion("Add documents", open=False, elem_id="cb-upload"):
-                    files = gr.File(file_count="multiple", type="filepath", label=(
+                    files = gr.File(file_count="multiple", type="filepath", file_types=sorted(SUPPORTED), label=(
                         f"{', '.join(sorted(SUPPORTED))} · up to {bot.settings.max_upload_mb} MB each, "
                         f"{bot.settings.max_upload_files} at a time"))
                     upload_status = gr.Markdown()

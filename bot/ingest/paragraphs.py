@@ -166,7 +166,7 @@ def _render(para: _Para, hyphens: Hyphens) -> tuple[str, list[tuple[int, int]]]:
         rows = [[_cell(c) for c in row] for row in para.rows or [[""]]]
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]  # as `readers.blocks` writes them
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         text = "\n".join(lines)
         return text, [(0, len(text))]

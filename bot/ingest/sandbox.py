@@ -1,15 +1,17 @@
 """Read one file in a child process under a wall-clock timeout and a memory cap; JSON comes back.
 
-A hostile PDF, Word or HTML file can make its parser loop or allocate without end. `read_in_child` runs
-`python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which caps its own address space (RLIMIT_AS) before it
-imports any parser, reads the file with the reader for KIND and prints one JSON object on stdout:
-`{"title", "text", "pages", "notes"}` or `{"error"}`. The parent kills it at the timeout, so the worst case is a
-one-line reason and the app carries on. Nothing is pickled. The readers live in `readers_*`; this module
-only runs them at arm's length.
+A hostile PDF, Office, e-book, e-mail or HTML file (zip containers, XML, MIME) can make its parser loop or
+allocate without end. `read_in_child` runs `python -m bot.ingest.sandbox KIND PATH TITLE MEMORY_MB`, which
+caps its own address space (RLIMIT_AS) before it imports any parser, reads the file with the reader for
+KIND and prints one JSON object on stdout: `{"title", "text", "pages", "marks", "notes"}` or `{"error"}`.
+The parent kills it at the timeout, so the worst case is a one-line reason and the app carries on. Nothing
+is pickled.
+The readers live in `readers/`; this module only runs them at arm's length.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import resource
@@ -19,16 +21,21 @@ import sys
 from pathlib import Path
 
 from bot.errors import DocumentError
+from bot.ingest.readers.blocks import Reading
 
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # so the child imports this very `bot`
-_WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page"}
+_WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page", "pptx": "PowerPoint file",
+         "xlsx": "Excel workbook", "epub": "e-book", "odf": "OpenDocument file", "rtf": "RTF document",
+         "eml": "e-mail"}
+# kind → (module in bot.ingest.readers, its function `(path, fallback_title) -> Reading`)
+_READERS = {"pptx": ("pptx", "read_pptx"), "xlsx": ("xlsx", "read_xlsx"), "epub": ("epub", "read_epub"),
+            "odf": ("odf", "read_odf"), "rtf": ("rtf", "read_rtf"), "eml": ("mail", "read_eml")}
 _OUT_OF_MEMORY = "out of memory"
 
 
 def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
-                  memory_mb: int) -> tuple[str, str, tuple[int, ...], tuple[str, ...]]:
-    """(title, text, page starts, notes) read by the `kind` reader in a bounded child; `DocumentError` says
-    why not. Notes say what was read only in part (pages without a text layer)."""
+                  memory_mb: int) -> Reading:
+    """What the `kind` reader makes of `path`, read in a bounded child; `DocumentError` says why not."""
     what = _WHAT[kind]
     command = [sys.executable, "-m", "bot.ingest.sandbox", kind, str(path.absolute()), fallback_title, str(memory_mb)]
     try:
@@ -50,8 +57,9 @@ def read_in_child(kind: str, path: Path, fallback_title: str, seconds: float,
         raise DocumentError(_too_big(what, memory_mb))
     if error:
         raise DocumentError(str(error))
-    return (str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"]),
-            tuple(str(n) for n in result.get("notes", ())))
+    return Reading(str(result["title"]), str(result["text"]), tuple(int(p) for p in result["pages"]),
+                   tuple((int(start), str(label)) for start, label in result["marks"]),
+                   tuple(str(note) for note in result.get("notes", ())))
 
 
 def _too_big(what: str, memory_mb: int) -> str:
@@ -68,28 +76,30 @@ def _child_env() -> dict[str, str]:
 def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[str, object]:
     limit = int(memory_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    pages: tuple[int, ...] = ()
-    notes: list[str] = []
     try:  # parsers are imported only now, under the cap, and only the one this file needs
         if kind == "pdf":
             from bot.ingest.readers.pdf import blank_pages_note, extract_pdf
 
             title, text, pages, blank = extract_pdf(Path(path), fallback_title)
-            if blank:
-                notes.append(blank_pages_note(blank))
+            reading = Reading(title, text, pages, notes=(blank_pages_note(blank),) if blank else ())
         elif kind == "docx":
             from bot.ingest.readers.docx import read_docx
 
-            title, text = read_docx(Path(path), fallback_title)
-        else:
+            reading = Reading(*read_docx(Path(path), fallback_title))
+        elif kind == "html":
             from bot.ingest.readers.html import read_html
 
-            title, text = read_html(Path(path).read_bytes(), fallback_title)
+            reading = Reading(*read_html(Path(path).read_bytes(), fallback_title))
+        else:
+            module, function = _READERS[kind]
+            reader = getattr(importlib.import_module(f"bot.ingest.readers.{module}"), function)
+            reading = reader(Path(path), fallback_title)
     except DocumentError as err:
         return {"error": str(err)}
     except MemoryError:
         return {"error": _OUT_OF_MEMORY}
-    return {"title": title, "text": text, "pages": list(pages), "notes": notes}
+    return {"title": reading.title, "text": reading.text, "pages": list(reading.pages),
+            "marks": [list(mark) for mark in reading.marks], "notes": list(reading.notes)}
 
 
 if __name__ == "__main__":

@@ -242,7 +242,8 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Fai
                           "with: python -m bot index")
     try:
         documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"]),
-                                                   "notes": tuple(d.get("notes", ()))})
+                                              "marks": tuple((int(s), str(m)) for s, m in d.get("marks", ())),
+                                              "notes": tuple(str(n) for n in d.get("notes", ()))})
                      for d in durable.read_jsonl(folder / "documents.jsonl")}
         chunks = [Chunk(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
                   for c in durable.read_jsonl(folder / "chunks.jsonl")]
