@@ -131,13 +131,9 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     bands: list[tuple[float, float]] = []  # each line's band is its first glyph's: lines must not grow into
     for (x0, top, x1, bottom), g in boxed:  # the next one through a tall glyph
         mid = (top + bottom) / 2
-        line = None
-        for k in range(len(lines) - 1, max(-1, len(lines) - 9), -1):
-            band_top, band_bottom = bands[k]
-            if band_top <= mid <= band_bottom and abs((band_top + band_bottom) / 2 - mid) < 0.3 * (
-                    max(band_bottom - band_top, bottom - top)):
-                line = lines[k]
-                break
+        line = next((lines[k] for k in range(len(lines) - 1, max(-1, len(lines) - 9), -1)
+                     if bands[k][0] <= mid <= bands[k][1] and abs(sum(bands[k]) / 2 - mid)
+                     < 0.3 * max(bands[k][1] - bands[k][0], bottom - top)), None)
         if line is None:
             line = Line(x0, x1, top, bottom)
             lines.append(line)
