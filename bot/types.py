@@ -11,6 +11,30 @@ import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
+# Mean tesseract confidence of a cited sentence's words under which the citation says the reading is doubtful;
+# words read right on the generated scans of tests/test_ocr.py score 88–97.
+LOW_OCR_CONFIDENCE = 80.0
+
+
+@dataclass(frozen=True)
+class WordBox:
+    """Where the word `Document.text[start:end]` sits on its page, for showing a citation on the page.
+
+    `page` is 1-based; (x0, y0) is the word's top-left and (x1, y1) its bottom-right corner, in PDF points
+    (1/72 inch) from the top-left corner of the page as it is shown (after any /Rotate), y growing down:
+    pdfplumber's (x0, top, x1, bottom). For an image file, points are pixels × 72 / its dpi (1 px = 1 pt
+    when the image does not say). `confidence` is OCR's (0–100); None for a PDF's own text layer.
+    """
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    confidence: float | None = None
+
 
 @dataclass(frozen=True)
 class Document:
@@ -25,6 +49,8 @@ class Document:
     # (start offset, label) of each location mark, in text order: where a reader finds the text in the
     # format's own words ("slide 3", "slide 3, notes", "sheet Inventory, row 18", "chapter 2: The Storm").
     marks: tuple[tuple[int, str], ...] = ()
+    boxes: tuple[WordBox, ...] = ()  # word boxes in text order, for PDFs and images (see `WordBox`)
+    notes: tuple[str, ...] = ()  # what the reader left out and why: "page 3: OCR is off (BOT_OCR=0); …"
 
     @property
     def content_hash(self) -> str:
@@ -47,6 +73,10 @@ class Document:
         """The label of the last location mark at or before `offset`; "" before the first or without marks."""
         i = bisect_right(self.marks, offset, key=lambda mark: mark[0])
         return self.marks[i - 1][1] if i else ""
+
+    def boxes_in(self, start: int, end: int) -> tuple[WordBox, ...]:
+        """The word boxes of the words overlapping `text[start:end]`."""
+        return tuple(b for b in self.boxes if b.start < end and b.end > start)
 
 
 @dataclass(frozen=True)
@@ -108,6 +138,7 @@ class Citation:
     sentence_end: int
     sentence: str
     score: float
+    boxes: tuple[WordBox, ...] = ()  # the sentence's words on the page (empty for formats without pages)
     page: int | None = None  # page of the cited sentence: a passage may run over a page break
 
     @property
@@ -116,6 +147,21 @@ class Citation:
         if self.page is None or self.page == self.chunk.page:
             return self.chunk.location
         return replace(self.chunk, page=self.page).location
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """The mean OCR confidence (0–100) of the sentence's words, None when none of it was OCR'd."""
+        scores = [b.confidence for b in self.boxes if b.confidence is not None]
+        return sum(scores) / len(scores) if scores else None
+
+    @property
+    def ocr_note(self) -> str:
+        """What a reader should know about the sentence's text: "" when the file holds it as text, "OCR text"
+        when it was read from an image, "OCR text, low confidence" when that reading is doubtful."""
+        confidence = self.ocr_confidence
+        if confidence is None:
+            return ""
+        return "OCR text, low confidence" if confidence < LOW_OCR_CONFIDENCE else "OCR text"
 
 
 @dataclass(frozen=True)

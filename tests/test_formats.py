@@ -72,10 +72,10 @@ def test_pdf_pages_become_offsets_and_citations_name_the_page(tmp_path):
     doc = read_file(tmp_path / "docs" / "owls.pdf", "owls.pdf")
     assert doc.title == "Owl Report"
     # The short first line leaves room for "Owls", so the break was meant: a paragraph of its own. Page 3's
-    # two lines wrap one paragraph. Page 2 is empty, so it starts where page 3's text does, at 57.
-    assert doc.text == ("Owl Field Notes\n\nOwls hunt at night across open fields.\n\n"
+    # two lines wrap one paragraph. Page 2 is empty: an empty span between blank lines, at 57 (for OCR).
+    assert doc.text == ("Owl Field Notes\n\nOwls hunt at night across open fields.\n\n\n\n"
                         "Barn owls swallow voles whole. Their pellets hold the bones.")
-    assert doc.pages == (0, 57, 57)
+    assert doc.pages == (0, 57, 59)
     assert [doc.page_at(doc.text.index(w)) for w in ("Owls hunt", "Barn owls")] == [1, 3]
     _, answer = _ask(tmp_path, "What do barn owls swallow?")
     assert not answer.abstained
@@ -88,7 +88,7 @@ def test_pdf_without_title_uses_its_first_line_and_opens_without_owner_password(
     path = tmp_path / "field-notes.pdf"
     path.write_bytes(encrypt_pdf(pdf_bytes(OWL_PAGES), user_password=""))  # protected against editing only
     doc = read_file(path, "field-notes.pdf")
-    assert doc.title == "Owl Field Notes" and doc.pages == (0, 57, 57)
+    assert doc.title == "Owl Field Notes" and doc.pages == (0, 57, 59)
 
 
 def test_docx_headings_lists_tables_and_title(tmp_path):
@@ -130,7 +130,8 @@ GOOD = pdf_bytes(OWL_PAGES)
      "the PDF is damaged and could not be read; open it and save (or print) it again as a new PDF"),
     ("letter.pdf", b"Dear reader, this is plain text with a .pdf name.",
      "the file is not a PDF (it has no PDF header); check that it was saved as PDF"),
-    ("scan.pdf", pdf_bytes([""]), "the PDF has no text layer (it may be scanned images); OCR is not supported"),
+    ("scan.pdf", pdf_bytes([""]), "the PDF has no text layer (it may be scanned images): OCR found no text on its "
+                                  "pages"),
     ("fake.docx", b"PK\x03\x04 not a zip at all",
      "the file is not a valid Word document (.docx); open it in Word or LibreOffice and save it again as .docx"),
     ("binary.txt", b"\x00\x01\x02\x03 data", "the file looks binary, not text"),
@@ -138,8 +139,10 @@ GOOD = pdf_bytes(OWL_PAGES)
     ("blank.txt", b" \n\t\n", "the file has no text"),
     ("script-only.html", b"<script>alert(1)</script><nav>Menu</nav>",
      "the page has no readable text once scripts and navigation are removed"),
-    ("picture.png", b"\x89PNG", "'.png' files are not supported; use one of .csv, .docx, .eml, .epub, .htm, .html, "
-                                ".md, .odp, .ods, .odt, .pdf, .pptx, .rtf, .tsv, .txt, .xlsm, .xlsx"),
+    ("picture.png", b"\x89PNG", "the image is damaged or not in the format its name says; save it again"),
+    ("picture.bmp", b"BM", "'.bmp' files are not supported; use one of .csv, .docx, .eml, .epub, .htm, .html, "
+                           ".jpeg, .jpg, .md, .odp, .ods, .odt, .pdf, .png, .pptx, .rtf, .tif, .tiff, .tsv, .txt, "
+                           ".xlsm, .xlsx"),
 ])
 def test_bad_files_get_one_line_reasons(tmp_path, name, data, reason):
     path = tmp_path / name

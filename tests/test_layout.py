@@ -35,7 +35,6 @@ ONE_HOME = {
     "bm25s": "bot.store.lexical",
     "pymilvus": "bot.store.milvus_store",
     "ray": "bot.store.ray_embed",
-    "pypdfium2": "bot.ingest.readers.pdf",
     "pdfplumber": "bot.ingest.readers.pdf",
     "spellchecker": "bot.ingest.hyphens",
     "pptx": "bot.ingest.readers.pptx",

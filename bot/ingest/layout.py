@@ -53,15 +53,6 @@ class Line:
     text: str = ""
     lead: float = 0.0  # width of the first word: had it fitted on the line above, it would stand there
 
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        """(x0, y0, x1, y1) in PDF page space, y up: where a page view marks this line."""
-        if not self.glyphs:  # a table's stand-in line, placed in the upright frame
-            return self.x0, -self.bottom, self.x1, -self.top
-        glyphs = [g for _, g in self.glyphs]
-        return (min(g.x0 for g in glyphs), min(g.y0 for g in glyphs), max(g.x1 for g in glyphs),
-                max(g.y1 for g in glyphs))
-
 
 @dataclass
 class Block:

@@ -38,7 +38,7 @@ class Page:
 
 @dataclass
 class _Para:
-    kind: str  # "heading" | "text" | "table"
+    kind: str  # "heading" | "text" | "table" | "empty" (a page without text)
     lines: list[tuple[int, str, Line]]  # (page index, text, the printed line) per printed line
     rows: list[list[str]] | None = None  # a table's cells, header first
     room: float = 0.0  # free width left at the end of its last printed line
@@ -46,16 +46,15 @@ class _Para:
     indented: bool = False  # whether its first line is indented: both tell a break that was meant
 
 
-LineBox = tuple[int, int, int, tuple[float, float, float, float]]  # (start, end, page index, PDF-space box)
-
-
-def document_text(pages: list[Page], boxes: list[LineBox] | None = None) -> tuple[str, tuple[int, ...]]:
-    """(text, start offset of each page) of the whole document; `boxes`, when given, receives where each
-    printed line (or table) landed in the text and where it stands on its page, for a page view."""
+def document_text(pages: list[Page]) -> tuple[str, tuple[int, ...]]:
+    """(text, start offset of each page) of the whole document. A page without text is an empty span
+    between blank lines, as the OCR step expects (`scanned.empty_pages`)."""
     _drop_running_lines(pages)
     body = _body_size(pages)
     runs: list[tuple[bool, list[_Para]]] = []  # each block's paragraphs, and whether a break comes before it
     for index, page in enumerate(pages):
+        if not page.blocks:  # an empty paragraph: nothing joins across it, and OCR text can go in its place
+            runs.append((True, [_Para("empty", [(index, "", Line(0.0, 0.0, 0.0, 0.0))])]))
         for block_no, block in enumerate(page.blocks):
             at_break = block_no == 0 or block.top < page.blocks[block_no - 1].bottom  # a new page or column
             runs.append((at_break, _paragraphs(block, index, body)))
@@ -73,10 +72,8 @@ def document_text(pages: list[Page], boxes: list[LineBox] | None = None) -> tupl
         if out:
             offset += 2
         rendered, spans = _render(para, hyphens)
-        for (page_index, _, line), (start, end) in zip(para.lines, spans, strict=True):
+        for (page_index, _, _), (start, _) in zip(para.lines, spans, strict=True):
             starts.setdefault(page_index, offset + start)
-            if boxes is not None:
-                boxes.append((offset + start, offset + end, page_index, line.bbox))
         out.append(rendered)
         offset += len(rendered)
     text = "\n\n".join(out)
@@ -162,6 +159,8 @@ def _continues(prev: _Para, nxt: _Para, indenting: bool) -> bool:
 
 def _render(para: _Para, hyphens: Hyphens) -> tuple[str, list[tuple[int, int]]]:
     """The paragraph's text and the span each printed line took in it (a table is one span)."""
+    if para.kind == "empty":
+        return "", [(0, 0)]
     if para.kind == "table":
         rows = [[_cell(c) for c in row] for row in para.rows or [[""]]]
         width = max(len(r) for r in rows)

@@ -9,7 +9,7 @@ walk folders (see `folder`) and does not split text (see `chunking`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
@@ -18,17 +18,20 @@ from bot.ingest.decoding import decode_text, guess_title
 from bot.ingest.readers.blocks import Reading
 from bot.ingest.readers.delimited import read_delimited
 from bot.ingest.readers.html import read_html
+from bot.ingest.readers.image import SUFFIXES as IMAGE_SUFFIXES
+from bot.ingest.readers.image import read_image
 from bot.ingest.sandbox import read_in_child
+from bot.ingest.scanned import OcrOptions, Progress, ocr_empty_pdf_pages
 from bot.types import Document
 
 # suffix → the reader run in the child process
 IN_CHILD = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".pptx": "pptx", ".xlsx": "xlsx",
             ".xlsm": "xlsx", ".epub": "epub", ".odt": "odf", ".ods": "odf", ".odp": "odf", ".rtf": "rtf",
             ".eml": "eml"}
-SUPPORTED = frozenset({".txt", ".md", ".csv", ".tsv", *IN_CHILD})
+SUPPORTED = frozenset({".txt", ".md", ".csv", ".tsv", *IN_CHILD, *IMAGE_SUFFIXES})
 # Old binary Office and Outlook files: the program that opens them saves them as a format that is read.
 RESAVE_AS = {".doc": ".docx", ".xls": ".xlsx", ".ppt": ".pptx", ".msg": ".eml"}
-READER_VERSION = 4  # bump when any reader's output changes, so synced folders are read again
+READER_VERSION = 5  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
 # every other structured file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.
@@ -42,10 +45,12 @@ class Limits:
     max_bytes: int = 50 * MB
     read_seconds: float = 20.0  # for a file read in the child process
     read_memory_mb: int = 1024
+    ocr: OcrOptions = field(default_factory=OcrOptions)  # scanned pages and images
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        return cls(settings.max_upload_mb * MB, settings.read_timeout_s, settings.read_memory_mb)
+        return cls(settings.max_upload_mb * MB, settings.read_timeout_s, settings.read_memory_mb,
+                   OcrOptions.from_settings(settings))
 
 
 def unsupported_reason(name: str) -> str:
@@ -57,8 +62,10 @@ def unsupported_reason(name: str) -> str:
     return f"{what} not supported; use one of {', '.join(sorted(SUPPORTED))}"
 
 
-def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits | None = None) -> Document:
-    """Read `path` as the format its name (`source`, else `doc_id`) says; `DocumentError` says why not."""
+def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits | None = None,
+              progress: Progress | None = None) -> Document:
+    """Read `path` as the format its name (`source`, else `doc_id`) says; `DocumentError` says why not.
+    `progress` hears ("ocr", pages done, pages, item) while scanned pages are read."""
     source = source or doc_id
     limits = limits or Limits()
     suffix = Path(source).suffix.lower()
@@ -74,8 +81,12 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
         kind = IN_CHILD.get(suffix)
         if kind == "html" and size <= INLINE_HTML_BYTES:
             reading = Reading(*read_html(path.read_bytes(), fallback))
+        elif suffix in IMAGE_SUFFIXES:
+            reading = read_image(path, fallback, limits.ocr, progress, source)
         elif kind is not None:
             reading = read_in_child(kind, path, fallback, limits.read_seconds, limits.read_memory_mb)
+            if kind == "pdf":  # pages without a text layer are OCR'd (see bot/ingest/scanned.py)
+                reading = ocr_empty_pdf_pages(path, reading, fallback, limits.ocr, progress, source)
         elif suffix in (".csv", ".tsv"):
             reading = read_delimited(path.read_bytes(), fallback, tab_separated=suffix == ".tsv")
         else:
@@ -86,4 +97,4 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
     return Document(doc_id=doc_id, title=reading.title, text=reading.text, source=source, pages=reading.pages,
-                    marks=reading.marks, notes=reading.notes)
+                    marks=reading.marks, boxes=reading.boxes, notes=reading.notes)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.errors import DocumentError
 from bot.ingest.decoding import clean_text, guess_title
+from bot.types import WordBox
 
 SEPARATOR = "\n\n"
 MAX_UNPACKED = 512 * 1024 * 1024  # an Office/OpenDocument/EPUB archive that unpacks to more is refused
@@ -24,13 +25,15 @@ MAX_UNPACKED = 512 * 1024 * 1024  # an Office/OpenDocument/EPUB archive that unp
 
 @dataclass(frozen=True)
 class Reading:
-    """What a reader gives back: the title, the text and where its location marks start."""
+    """What a reader gives back: the title, the text, where its pages and location marks start, and (PDFs
+    and images) where its words are on the page and which pages were left out."""
 
     title: str
     text: str
     pages: tuple[int, ...] = ()
     marks: tuple[tuple[int, str], ...] = ()
-    notes: tuple[str, ...] = ()  # what could be read only in part ("page 3 has no text layer …")
+    boxes: tuple[WordBox, ...] = ()  # PDFs and images: where each word is on its page
+    notes: tuple[str, ...] = ()  # pages left out and why
 
 
 class Blocks:

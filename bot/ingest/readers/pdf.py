@@ -1,21 +1,20 @@
 """A PDF → its text as paragraphs, `#` headings and pipe tables, with each page's start offset.
 
 pypdfium2 (PDFium, Apache-2.0/BSD) gives every character with its box, size, weight and direction;
-pdfplumber (MIT, on pdfminer.six) finds ruled tables, asked only on pages that draw lines. `layout` and
-`paragraphs` rebuild the text from that geometry. Chosen by measuring (bench/doc_fidelity.py): PDFium
-reads characters with boxes ~5× faster than pdfminer.six and faster than pypdf's plain text.
+pdfplumber's table finder (MIT) is fed the lines and boxes PDFium reports on pages that draw some.
+`layout` and `paragraphs` rebuild the text from that geometry. Chosen by measuring (bench/pdf_libraries.py):
+PDFium reads characters with boxes ~5× faster than pdfminer.six and faster than pypdf's plain text.
 
 The envelope is checked first (a `%PDF` header, an `%%EOF` near the end) so a wrong or cut-off file
 gets its own reason; every library failure becomes a one-line `DocumentError`. It runs inside the
-bounded child process of `sandbox`, never in the app. A page without a text layer is reported by
-number; `ocr`, when given, reads such a page instead (it returns word `Glyph`s in PDF page space).
+bounded child process of `sandbox`, never in the app, and does no OCR: a page without a text layer is an
+empty span for the parent to OCR (`scanned`); where each word sits is `pdf_boxes`' job.
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -23,21 +22,16 @@ import pypdfium2.raw as raw
 
 from bot.errors import DocumentError
 from bot.ingest.layout import Block, Glyph, Line, line_text, page_blocks
-from bot.ingest.paragraphs import LineBox, Page, document_text
+from bot.ingest.paragraphs import Page, document_text
 
 ENCRYPTED = "the PDF is encrypted; save an unprotected copy (for example, print it to a new PDF) and add that"
 DAMAGED = "the PDF is damaged and could not be read; open it and save (or print) it again as a new PDF"
 MIN_RULES = 4  # a page drawing fewer lines than this has no ruled table worth asking pdfplumber about
-OcrHook = Callable[[pdfium.PdfPage, int], list[Glyph]]
 
 
-def extract_pdf(path: Path, fallback_title: str, ocr: OcrHook | None = None,
-                boxes: list[LineBox] | None = None) -> tuple[str, str, tuple[int, ...], list[int]]:
-    """(title, text, start offset of each page, 1-based pages that show images but have no text layer).
-
-    `boxes`, when given, receives (start, end, 0-based page, (x0, y0, x1, y1)) for every printed line (and
-    table): where it landed in the text and where it stands on its page (PDF points, origin bottom left),
-    so a page view can mark a cited passage on the page image."""
+def extract_pdf(path: Path, fallback_title: str) -> tuple[str, str, tuple[int, ...]]:
+    """(title, text, start offset of each page). A page without text is an empty span between blank lines,
+    for the parent to OCR (`scanned.ocr_empty_pdf_pages`)."""
     raw_bytes = path.read_bytes()
     if b"%PDF-" not in raw_bytes[:1024]:
         raise DocumentError("the file is not a PDF (it has no PDF header); check that it was saved as PDF")
@@ -48,16 +42,11 @@ def extract_pdf(path: Path, fallback_title: str, ocr: OcrHook | None = None,
     except pdfium.PdfiumError as err:
         raise DocumentError(ENCRYPTED if "password" in str(err).lower() else DAMAGED) from err
     pages: list[Page] = []
-    blank: list[int] = []
     try:
         title = " ".join(str(pdf.get_metadata_dict().get("Title", "")).split())[:200]
         for index in range(len(pdf)):
             page = pdf[index]
             glyphs = _glyphs(page)
-            if not glyphs and ocr is not None:
-                glyphs = ocr(page, index)
-            if not glyphs and _has_images(page):
-                blank.append(index + 1)
             tables = _tables(page, glyphs) if glyphs else []
             if tables:
                 boxes = [(t.x0, t.top, t.x1, t.bottom) for t in tables]
@@ -67,10 +56,8 @@ def extract_pdf(path: Path, fallback_title: str, ocr: OcrHook | None = None,
         raise DocumentError(DAMAGED) from err
     finally:
         pdf.close()
-    if not any(page.blocks for page in pages):
-        raise DocumentError("the PDF has no text layer (it may be scanned images); OCR is not supported")
-    text, starts = document_text(pages, boxes)
-    return _title(title, text, fallback_title), text, starts, blank
+    text, starts = document_text(pages)
+    return _title(title, text, fallback_title), text, starts
 
 
 def _title(meta: str, text: str, fallback: str) -> str:
@@ -85,12 +72,6 @@ def _title(meta: str, text: str, fallback: str) -> str:
         return meta
     first = text.split("\n", 1)[0]
     return first if first and len(first) <= 120 and not first.endswith((".", "!", "?")) else meta or fallback
-
-
-def blank_pages_note(pages: list[int]) -> str:
-    """The sentence a sync report shows for pages without a text layer."""
-    which = f"page {pages[0]} has" if len(pages) == 1 else f"pages {', '.join(map(str, pages))} have"
-    return f"{which} no text layer (scanned images?); their text is not searchable"
 
 
 def _glyphs(page: pdfium.PdfPage) -> list[Glyph]:
@@ -130,11 +111,6 @@ def _glyphs(page: pdfium.PdfPage) -> list[Glyph]:
             style = styles[key] = (size, bold, round(-angle / (math.pi / 2)) % 4)
         glyphs.append(Glyph(char, box.left, box.bottom, box.right, box.top, *style))
     return glyphs
-
-
-def _has_images(page: pdfium.PdfPage) -> bool:
-    return any(raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page.raw, i)) == raw.FPDF_PAGEOBJ_IMAGE
-               for i in range(raw.FPDFPage_CountObjects(page.raw)))
 
 
 def _rules(page: pdfium.PdfPage) -> list[dict[str, object]]:
