@@ -36,6 +36,8 @@ ONE_HOME = {
     "pymilvus": "bot.store.milvus_store",
     "ray": "bot.store.ray_embed",
     "httpx": "bot.answer.llm_writer",
+    "pdfplumber": "bot.ingest.readers.pdf",
+    "spellchecker": "bot.ingest.hyphens",
     "pptx": "bot.ingest.readers.pptx",
     "openpyxl": "bot.ingest.readers.xlsx",
     "striprtf": "bot.ingest.readers.rtf",
