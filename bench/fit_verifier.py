@@ -34,7 +34,8 @@ COSINES = np.round(np.arange(0.0, 0.951, 0.05), 2)
 
 def signals(rows: list[dict], encode: object) -> list[tuple[str, bool, str, float, float, bool]]:
     """(group, supported, kind, word_share, cosine, exact_terms_ok) per labelled sentence."""
-    passages = {r["group"]: passage_from_text(1, r["passage"], encode) for r in rows}
+    texts = {r["group"]: r["passage"] for r in rows}
+    passages = {group: passage_from_text(1, text, encode) for group, text in texts.items()}
     out = []
     for r in rows:
         claim = plain(r["sentence"])
