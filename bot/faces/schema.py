@@ -1,11 +1,14 @@
 """`Answer` → plain JSON-able dicts: the contract of `python -m bot ask --json` and of the `/chat` API.
 
 One citation's `text` is exactly `document.text[start:end]` (the cited passage); `sentence` is the span
-inside it that supports the claim. Nothing here formats for humans.
+inside it that supports the claim. `dumps` is the one way JSON leaves the bot: strict JSON, so a metric
+with nothing to measure is `null`, never `NaN` (which jq and browsers reject). Nothing here formats for humans.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from bot.types import Answer, Citation, Hit
@@ -23,10 +26,26 @@ def hit_dict(h: Hit) -> dict[str, Any]:
 
 
 def answer_dict(a: Answer) -> dict[str, Any]:
-    return {"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
+    return finite({"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
             "citations": [citation_dict(c) for c in a.citations], "retrieved": [hit_dict(h) for h in a.retrieved],
-            "query": a.query, "timings_ms": a.timings_ms}
+            "query": a.query, "timings_ms": a.timings_ms})
 
 
 def error_dict(question: object, message: str) -> dict[str, Any]:
     return {"question": question if isinstance(question, str) else None, "error": message}
+
+
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinite float inside it (dicts, lists, tuples) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """Strict JSON of `value` (non-finite floats become null); raises ValueError rather than write `NaN`."""
+    return json.dumps(finite(value), ensure_ascii=False, allow_nan=False, **options)
