@@ -58,11 +58,11 @@ class Scenario:
     def summary(self) -> dict[str, object]:
         lat = sorted(self.latencies_ms)
         def pct(p: float) -> float:
-            return round(lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else float("nan")
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else None
         return {"scenario": self.name, "users": self.users, "asked": self.users * self.questions, "ok": len(lat),
                 "busy": self.busy, "errors": len(self.errors), "p50_ms": pct(0.50), "p95_ms": pct(0.95),
-                "max_ms": round(lat[-1], 1) if lat else float("nan"),
-                "mean_ms": round(statistics.fmean(lat), 1) if lat else float("nan"),
+                "max_ms": round(lat[-1], 1) if lat else None,
+                "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
                 "per_second": round(len(lat) / self.seconds, 1) if self.seconds else 0.0,
                 "first_errors": self.errors[:3]}
 
@@ -184,15 +184,16 @@ def main() -> int:
     ok = errors == 0 and alive and growth <= args.max_growth_mb
     report["verdict"] = "ok" if ok else "FAILED"
     if args.json:
-        print(json.dumps(report))
+        print(json.dumps(report, allow_nan=False))
     else:
         print(f"Citebot load test — model {model}, {args.client} client, documents {args.docs.name}/, "
               "server queue: 4 at a time, 64 waiting")
         print(f"{'scenario':<20}{'asked':>7}{'ok':>6}{'busy':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
               f"{'q/s':>7}")
         for s in report["scenarios"]:
-            print(f"{s['scenario']:<20}{s['asked']:>7}{s['ok']:>6}{s['busy']:>6}{s['errors']:>8}{s['p50_ms']:>9}"
-                  f"{s['p95_ms']:>9}{s['max_ms']:>9}{s['per_second']:>7}")
+            p50, p95, top = (str(s[k] if s[k] is not None else "—") for k in ("p50_ms", "p95_ms", "max_ms"))
+            print(f"{s['scenario']:<20}{s['asked']:>7}{s['ok']:>6}{s['busy']:>6}{s['errors']:>8}{p50:>9}"
+                  f"{p95:>9}{top:>9}{s['per_second']:>7}")
             for line in s["first_errors"]:
                 print(f"    error: {line}")
         print(f"server RSS: {rss['before_soak']:.1f} MB before the {soak}-question soak, {rss['soak_halfway']:.1f} MB "
