@@ -1,0 +1,294 @@
+"""Reader fuzzing: damaged files of every format beside good ones; `index` must never crash.
+
+`FORMATS` is the table: one row per format, naming its suffix, how to write a valid sample
+(bench/fuzz_samples.py) and which damages apply (bench/fuzz_damage.py). A format Citebot does not read
+yet is listed and passed over until `bot.ingest.reading.SUPPORTED` has its suffix, so a new reader is
+fuzzed by adding (or already having) one line here. For each format the bench writes N damaged files
+into a documents folder beside one good file per supported format, then
+
+1. reads every damaged file on its own (in a fresh process per format, so the peak memory of the reader
+   children, RUSAGE_CHILDREN, and of in-process readers, RUSAGE_SELF, are that format's): read, or
+   skipped with a `DocumentError`; anything else is a crash;
+2. runs `python -m bot index` (fake embedder) over the whole folder: exit 0, every damaged file either
+   indexed or named on exactly one "skipped" line with a one-line reason, no traceback;
+3. asks about every good file: its fact must be answered from it.
+
+    .venv/bin/python bench/fuzz_readers.py              # 200 damaged files per format (several minutes)
+    .venv/bin/python bench/fuzz_readers.py --count 20 --formats .pdf,.docx --json
+
+tests/test_reader_fuzz.py runs a small sample of the same in CI. It measures; it fixes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import fuzz_damage as damage
+from bench import fuzz_samples as samples
+from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.errors import DocumentError
+from bot.ingest.reading import SUPPORTED, Limits, read_file
+
+
+@dataclass(frozen=True)
+class Format:
+    suffix: str
+    makers: tuple[Callable[[list[str]], bytes], ...]  # valid samples; damaged copies take turns between them
+    damages: tuple[damage.Damage, ...]
+
+
+_ZIP = damage.BYTES + damage.ZIP
+FORMATS: tuple[Format, ...] = (
+    Format(".txt", (samples.txt,), damage.BYTES + damage.TEXT),
+    Format(".md", (samples.md,), damage.BYTES + damage.TEXT),
+    Format(".html", (samples.html,), damage.BYTES + damage.HTML + damage.TEXT),
+    Format(".pdf", (samples.pdf, samples.pdf_object_stream), damage.BYTES + damage.PDF),
+    Format(".docx", (samples.docx,), _ZIP),
+    Format(".pptx", (samples.pptx,), _ZIP),
+    Format(".xlsx", (samples.xlsx,), _ZIP),
+    Format(".epub", (samples.epub,), _ZIP + damage.HTML),
+    Format(".odt", (samples.odt,), _ZIP),
+    Format(".eml", (samples.eml,), damage.BYTES + damage.MAIL),
+    Format(".csv", (samples.csv_,), damage.BYTES + damage.CSV),
+    Format(".rtf", (samples.rtf,), damage.BYTES + damage.RTF),
+    Format(".png", (samples.png,), damage.BYTES + damage.IMAGE),
+)
+VICTIM = ["Harbour report", "The ferry to the island leaves at noon on Sundays.",
+          "Gulls nest on the breakwater every spring, and the harbour master counts them in May."]
+WORDS = ("amber", "basalt", "cobalt", "dolomite", "emerald", "feldspar", "garnet", "hematite", "indigo", "jasper",
+         "kyanite", "lapis", "malachite", "nephrite", "obsidian", "peridot", "quartz", "rhodonite")
+ENV = {"BOT_MODEL": "fake", "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "LANG": "C.UTF-8"}
+
+
+def supported() -> list[Format]:
+    return [f for f in FORMATS if f.suffix in SUPPORTED]
+
+
+def good_fact(n: int) -> tuple[list[str], str, str]:
+    """(paragraphs, question, the word only its answer holds) of the n-th good file."""
+    word = WORDS[n % len(WORDS)]
+    return ([f"Lighthouse {word}", f"The keeper of lighthouse {word} is a {word} owl who counts ships at dusk."],
+            f"Who is the keeper of lighthouse {word}?", word)
+
+
+def damaged(fmt: Format, count: int, seed: int = 14) -> list[tuple[str, bytes]]:
+    """`count` damaged files of `fmt` (name, bytes): damages in turn, each with its own seeded generator."""
+    originals = [make(VICTIM) for make in fmt.makers]
+    out = []
+    for i in range(count):
+        hurt = fmt.damages[i % len(fmt.damages)]
+        rng = random.Random(f"{seed}-{fmt.suffix}-{i}")
+        original = originals[(i // len(fmt.damages)) % len(originals)]
+        data = hurt(original, rng) or b"\0"
+        if data == original:  # the damage found nothing of its kind to break in this sample (an xref table
+            data = damage.bit_flips(original, rng)  # inside an object-stream PDF): flip bits instead
+        out.append((f"fuzz{fmt.suffix[1:]}-{i:03d}-{hurt.__name__}{fmt.suffix}", data))
+    return out
+
+
+def lay_out(folder: Path, formats: list[Format], count: int, seed: int = 14) -> tuple[list[str], dict[str, str]]:
+    """Write damaged files of `formats` and one good file per supported format into `folder`; returns the
+    damaged names and {good file name: its question}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for fmt in formats:
+        for name, data in damaged(fmt, count, seed):
+            (folder / name).write_bytes(data)
+            names.append(name)
+    good = {}
+    for n, fmt in enumerate(supported()):
+        paragraphs, question, _ = good_fact(n)
+        name = f"good-{n:02d}{fmt.suffix}"
+        (folder / name).write_bytes(fmt.makers[0](paragraphs))
+        good[name] = question
+    return names, good
+
+
+def read_each(folder: Path, names: list[str], settings: Settings) -> dict[str, object]:
+    """Step 1 in this process: every file read alone; outcomes, times and peak memory."""
+    limits = Limits.from_settings(settings)
+    seconds, crashes, reasons, slowest = [], [], {}, {}
+    read = 0
+    for name in names:
+        started = time.perf_counter()
+        try:
+            read_file(folder / name, name, limits=limits)
+            read += 1
+        except DocumentError as err:
+            reasons[name] = str(err)
+        except Exception as err:  # noqa: BLE001 - a crash is what this bench counts
+            crashes.append(f"{name}: {type(err).__name__}: {str(err)[:200]}")
+        seconds.append(time.perf_counter() - started)
+        kind = name.split("-", 2)[2].rsplit(".", 1)[0]  # the damage's name
+        slowest[kind] = max(slowest.get(kind, 0.0), round(seconds[-1], 2))
+    return {"files": len(names), "read": read, "skipped": len(reasons), "crashes": crashes,
+            "max_s": round(max(seconds, default=0), 2), "p50_s": round(statistics.median(seconds or [0]), 3),
+            "total_s": round(sum(seconds), 1),
+            "child_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            "self_peak_mb": _peak_mb(), "reasons": _tally(reasons.values()),
+            "slowest_s_by_damage": dict(sorted(slowest.items(), key=lambda kv: -kv[1]))}
+
+
+def _peak_mb() -> float:
+    """This process's own peak RSS (VmHWM: unlike ru_maxrss it does not carry a parent's peak over exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def _tally(reasons: object) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for reason in reasons:  # type: ignore[attr-defined]
+        out[reason] = out.get(reason, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def index_and_ask(folder: Path, index: Path, names: list[str], good: dict[str, str],
+                  env: dict[str, str] | None = None) -> dict[str, object]:
+    """Steps 2 and 3 through the real CLI; the problems found, as lines (empty when all is well)."""
+    env = {**ENV, **(env or {})}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bot", "index", "--docs", str(folder), "--index", str(index)],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    seconds = time.perf_counter() - started
+    problems = []
+    if done.returncode != 0 or "Traceback" in done.stderr:
+        problems.append(f"index exited {done.returncode}: {done.stderr[-1500:]}")
+    lines = done.stderr.replace("\r", "\n").splitlines()
+    skips: dict[str, list[str]] = {}
+    for line in lines:
+        name, sep, reason = line.partition(": skipped, ")
+        if sep:
+            skips.setdefault(name, []).append(reason)
+    manifest = _manifest(index)
+    indexed = set(manifest.get("documents", {}))
+    for name in names:
+        if name in indexed:
+            continue
+        if len(skips.get(name, [])) != 1:
+            problems.append(f"{name}: neither indexed nor skipped on one line ({skips.get(name)})")
+        elif not _plain(skips[name][0]):
+            problems.append(f"{name}: reason is not one plain line: {skips[name][0][:200]!r}")
+    leaked = [d for d in indexed if "root:x:0:0" in _text(index, d)]
+    problems += [f"{d}: holds /etc/passwd (an external entity was resolved)" for d in leaked]
+    asked = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--docs", str(folder), "--index",
+                            str(index)], input="\n".join(good.values()) + "\n", cwd=PROJECT_ROOT, env=env,
+                           capture_output=True, text=True, timeout=600)
+    rows = [json.loads(line) for line in asked.stdout.splitlines() if line.strip()]
+    answered = 0
+    for (name, question), row in zip(good.items(), rows, strict=False):
+        cited = [c["doc_id"] for c in row.get("citations", [])]
+        if cited[:1] == [name]:
+            answered += 1
+        else:
+            problems.append(f"good file {name} not answered for {question!r}: cited {cited[:3]}")
+    return {"index_s": round(seconds, 1), "indexed": len(indexed & set(names)), "skipped": len(skips),
+            "good_answered": f"{answered}/{len(good)}", "problems": problems}
+
+
+def _plain(reason: str) -> bool:
+    return (0 < len(reason) <= 400 and "\n" not in reason and "Traceback" not in reason and "/tmp/" not in reason
+            and not any(word in reason for word in ("Error:", "Exception", "errno")))
+
+
+def _manifest(index: Path) -> dict[str, object]:
+    from bot.store.faiss_store import read_manifest
+
+    try:
+        return read_manifest(index)
+    except DocumentError:
+        return {}
+    except Exception:  # noqa: BLE001 - no index at all is reported by the exit status already
+        return {}
+
+
+def _text(index: Path, doc_id: str) -> str:
+    from bot.store.faiss_store import load
+
+    return load(index, verify=False).documents[doc_id].text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=200, help="damaged files per format (default 200)")
+    parser.add_argument("--formats", help="comma-separated suffixes (default: every supported one)")
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--read-each", nargs=2, metavar=("FOLDER", "SUFFIX"), help=argparse.SUPPRESS)
+    parser.add_argument("--lay-out", metavar="FOLDER", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    wanted = set(args.formats.split(",")) if args.formats else None
+    formats = [f for f in supported() if wanted is None or f.suffix in wanted]
+    if args.lay_out:  # in its own process: building a bomb peaks at ~1 GB, which children would inherit as
+        names, good = lay_out(Path(args.lay_out), formats, args.count, args.seed)  # their ru_maxrss
+        print(json.dumps({"names": names, "good": good}))
+        return 0
+    if args.read_each:  # step 1 for one format, in its own process (see the module docstring)
+        folder, suffix = Path(args.read_each[0]), args.read_each[1]
+        names = sorted(p.name for p in folder.iterdir() if p.name.startswith(f"fuzz{suffix[1:]}-"))
+        print(json.dumps(read_each(folder, names, load_settings())))
+        return 0
+    passed_over = [f.suffix for f in FORMATS if f.suffix not in SUPPORTED]
+    report: dict[str, object] = {"count": args.count, "seed": args.seed, "not_supported_yet": passed_over,
+                                 "formats": {}}
+    with tempfile.TemporaryDirectory(prefix="citebot-fuzz-") as tmp:
+        folder = Path(tmp) / "docs"
+        laid = json.loads(subprocess.run([sys.executable, __file__, "--lay-out", str(folder), "--count",
+                                          str(args.count), "--seed", str(args.seed), *(["--formats", args.formats]
+                                          if args.formats else [])], cwd=PROJECT_ROOT, env=ENV, check=True,
+                                         capture_output=True, text=True).stdout)
+        names, good = laid["names"], laid["good"]
+        for fmt in formats:
+            done = subprocess.run([sys.executable, __file__, "--read-each", str(folder), fmt.suffix],
+                                  cwd=PROJECT_ROOT, env=ENV, capture_output=True, text=True, timeout=7200)
+            report["formats"][fmt.suffix] = json.loads(done.stdout) if done.returncode == 0 else {
+                "crashes": [f"reader pass exited {done.returncode}: {done.stderr[-800:]}"]}
+            _say(args.json, fmt.suffix, report["formats"][fmt.suffix])
+        report["index"] = index_and_ask(folder, Path(tmp) / "index", names, good)
+    crashes = sum(len(r.get("crashes", [])) for r in report["formats"].values())
+    ok = crashes == 0 and not report["index"]["problems"]
+    report["verdict"] = "ok" if ok else "FAILED"
+    if args.json:
+        print(json.dumps(report, allow_nan=False))
+    else:
+        print(f"index: {report['index']['index_s']} s for {len(names) + len(good)} files, "
+              f"{report['index']['indexed']} damaged files indexed, {report['index']['skipped']} skipped, "
+              f"good files answered {report['index']['good_answered']}")
+        for line in report["index"]["problems"][:20]:
+            print(f"  PROBLEM {line}")
+        print(f"not supported yet (passed over): {', '.join(passed_over) or 'none'}")
+        print(f"verdict: {report['verdict']}")
+    return 0 if ok else 1
+
+
+def _say(quiet: bool, suffix: str, row: dict[str, object]) -> None:
+    if quiet:
+        return
+    print(f"{suffix:<6} {row.get('files', 0):>4} files: {row.get('read', 0):>4} read, {row.get('skipped', 0):>4} "
+          f"skipped, {len(row.get('crashes', [])):>2} crashes; per file p50 {row.get('p50_s')} s, max "
+          f"{row.get('max_s')} s; peak memory: reader children {row.get('child_peak_mb')} MB, in-process "
+          f"{row.get('self_peak_mb')} MB", flush=True)
+    for line in row.get("crashes", [])[:5]:
+        print(f"    CRASH {line}")
+    for reason, n in list(row.get("reasons", {}).items())[:8]:
+        print(f"    {n:>4} × {reason[:150]}")
+    slow = ", ".join(f"{k} {v} s" for k, v in list(row.get("slowest_s_by_damage", {}).items())[:6])
+    print(f"    slowest per damage: {slow}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
