@@ -44,6 +44,7 @@ class Citebot:
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed
         self.notices: list[str] = []  # lines the last sync wants shown (following another folder)
+        self.held = ""  # why the last sync kept the index instead of following the folder ("" when it did not)
         self._recalled: OrderedDict[tuple[str, tuple[Turn, ...], str], Turn] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -60,6 +61,7 @@ class Citebot:
             self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
             self.notices = list(result.notices)
             report = result.report
+        self.held = report.reason if report.action == "kept" else ""
         with self._lock:
             self._recalled.clear()  # recalled answers came from the previous index
         return report

@@ -199,3 +199,38 @@ def test_dry_run_of_a_missing_folder_changes_nothing(notes, tmp_path, cli, capsy
     assert status == 0 and len(lines) == 2
     assert re.fullmatch(rf"  The documents folder 'notes' was not found; the index is kept and answers come from "
                         rf"its 2 documents{SINCE}\.", lines[1])
+
+
+def test_the_ui_shows_the_kept_index_and_confirms_removing_everything(notes, tmp_path):
+    from bot.faces.ui import held_notice, make_confirm
+
+    settings = Settings(docs_dir=notes, index_dir=tmp_path / "idx")
+    Citebot(settings, embedder=FakeEmbedder()).open()
+    for path in notes.iterdir():
+        path.unlink()
+    (notes / "owls.txt").write_text(OWLS)
+    bot = Citebot(settings, embedder=FakeEmbedder())
+    bot.open()
+    notice, confirmable = held_notice(bot)
+    assert bot.held.startswith(f"The documents folder '{shown(notes)}' holds none of the index's 2 documents")
+    assert notice.startswith("⚠️ The documents folder") and notice.endswith("To remove them all, use the button below")
+    assert confirmable and sorted(bot.store.documents) == ["bees.txt", "tea.md"]
+    shared = Citebot(settings.with_(shared=True), embedder=FakeEmbedder())
+    shared.open()
+    assert shared.held == bot.held and held_notice(shared)[1] is False  # a visitor may not empty the library
+    status, button, description = make_confirm(bot)()
+    assert status.replace("\\", "").startswith("Built the index (rebuild requested): 1 documents")
+    assert button["visible"] is False
+    assert sorted(bot.store.documents) == ["owls.txt"] and "**1 documents**" in description and not bot.held
+
+
+def test_the_ui_offers_no_confirmation_for_a_missing_folder(notes, tmp_path):
+    from bot.faces.ui import held_notice
+
+    settings = Settings(docs_dir=notes, index_dir=tmp_path / "idx")
+    Citebot(settings, embedder=FakeEmbedder()).open()
+    shutil.rmtree(notes)
+    bot = Citebot(settings, embedder=FakeEmbedder())
+    bot.open()
+    notice, confirmable = held_notice(bot)
+    assert "was not found" in notice and not confirmable

@@ -85,11 +85,14 @@ def kept_line(folder: Path, problem: str, manifest: dict[str, Any], documents: i
             f"{documents} documents{since(manifest)}.")
 
 
+REBUILD_HINT = "run: python -m bot index --rebuild"  # the UI offers a button instead
+
+
 def emptying_line(folder: Path, manifest: dict[str, Any], documents: int) -> str:
     """The one line a sync prints when the folder holds none of the index's documents any more."""
     return (f"The documents folder '{shown(folder)}' holds none of the index's {documents} documents (is a drive "
-            f"unmounted?); the index is kept and answers come from it{since(manifest)}. To remove them all, run: "
-            "python -m bot index --rebuild")
+            f"unmounted?); the index is kept and answers come from it{since(manifest)}. To remove them all, "
+            f"{REBUILD_HINT}")
 
 
 def switch_line(recorded: Path, folder: Path, removed: int, documents: int) -> str:
