@@ -234,3 +234,24 @@ def test_the_ui_offers_no_confirmation_for_a_missing_folder(notes, tmp_path):
     bot.open()
     notice, confirmable = held_notice(bot)
     assert "was not found" in notice and not confirmable
+
+
+def test_an_unreadable_subfolder_keeps_its_documents(notes, tmp_path, monkeypatch):
+    (notes / "birds").mkdir()
+    (notes / "birds" / "owls.txt").write_text(OWLS)
+    settings = Settings(docs_dir=notes, index_dir=tmp_path / "idx")
+    Citebot(settings, embedder=FakeEmbedder()).open()
+    real_scandir = os.scandir
+
+    def denied(path):
+        if str(path).endswith("birds"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+    monkeypatch.setattr(os, "scandir", denied)  # what os.walk lists folders with
+    (notes / "tea.md").write_text(TEA + "\nOolong sits between green and black.\n")
+    bot = Citebot(settings, embedder=FakeEmbedder())
+    report = bot.open()
+    assert (report.action, report.reason) == ("built", "files: 1 changed")
+    assert [str(s) for s in bot.skipped] == ["birds/: skipped, the folder could not be opened (Permission denied)"]
+    assert sorted(bot.store.documents) == ["bees.txt", "birds/owls.txt", "tea.md"]  # not "1 removed"
+    assert bot.plan.unchanged == ("bees.txt", "birds/owls.txt")

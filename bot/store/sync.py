@@ -21,7 +21,7 @@ from typing import Any
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
-from bot.ingest.folder import FoundFile, Skipped, scan_folder
+from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, scan_folder
 from bot.ingest.reading import READER_VERSION, Limits, read_file
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
@@ -101,6 +101,15 @@ def plan_sync(found: Sequence[FoundFile], recorded: dict[str, Record], scan_skip
     changed: list[str] = []
     unchanged: list[str] = []
     skipped = list(scan_skips)
+    # Files recorded under a subfolder that cannot be listed now are kept as they were, not removed.
+    hidden = tuple(s.source for s in scan_skips if s.source.endswith("/") and s.reason.startswith(FOLDER_UNREADABLE))
+    for source, old in recorded.items():
+        if source.startswith(hidden) and hidden:
+            records[source] = old
+            if "skipped" in old:
+                skipped.append(Skipped(source, old["skipped"]))
+            else:
+                unchanged.append(source)
     for item in found:
         old = recorded.get(item.source)
         if old is not None and (old.get("size"), old.get("mtime_ns")) == (item.size, item.mtime_ns):
@@ -129,7 +138,7 @@ def plan_sync(found: Sequence[FoundFile], recorded: dict[str, Record], scan_skip
         else:
             renamed.append((old_name, source))
     removed = sorted(s for s in recorded if s not in records and s not in {a for a, _ in renamed})
-    return SyncPlan(tuple(added), tuple(changed), tuple(removed), tuple(renamed), tuple(unchanged),
+    return SyncPlan(tuple(added), tuple(changed), tuple(removed), tuple(renamed), tuple(sorted(unchanged)),
                     tuple(sorted(skipped, key=lambda s: s.source)), reread, reembed, records)
 
 
@@ -225,16 +234,15 @@ def _kept(previous: Store, plan: SyncPlan, embedder: Embedder, settings: Setting
 def _read(found: list[FoundFile], plan: SyncPlan, previous: Store | None, limits: Limits,
           progress: StageProgress | None) -> tuple[list[Document], list[Skipped], dict[str, Record]]:
     """Documents for every found file: re-used when the plan says unchanged, else read now."""
-    reuse = set(plan.unchanged) if not plan.reread and previous is not None else set()
+    listed = {f.source for f in found}
+    # Unchanged files are re-used; so are those under an unreadable subfolder, which cannot be read again.
+    reuse = {s for s in plan.unchanged if not plan.reread or s not in listed} if previous is not None else set()
     stored = previous.documents if previous is not None else {}
     known_bad = {s.source for s in plan.skipped}
     records = {source: dict(record) for source, record in plan.records.items()}
-    documents: list[Document] = []
     skipped = list(plan.skipped)
     to_read = [f for f in found if f.source not in known_bad and not (f.source in reuse and f.source in stored)]
-    for item in found:
-        if item.source in reuse and item.source in stored:
-            documents.append(stored[item.source])
+    documents = [stored[source] for source in sorted(reuse) if source in stored]
     for n, item in enumerate(to_read):
         if progress:
             progress("reading", n, len(to_read), item.source)
