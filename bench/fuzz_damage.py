@@ -104,12 +104,68 @@ def deflate_repeated(piece: bytes, times: int, raw: bool = True) -> tuple[bytes,
     head = packer.compress(piece) + packer.flush(zlib.Z_FULL_FLUSH)
     again = zlib.compressobj(9, zlib.DEFLATED, -15)
     block = again.compress(piece) + again.flush(zlib.Z_FULL_FLUSH)  # a later copy: no zlib header
-    crc, adler = zlib.crc32(piece), zlib.adler32(piece)
-    for _ in range(times - 1):
-        crc, adler = zlib.crc32(piece, crc), zlib.adler32(piece, adler)
+    crc, adler = _repeat_checksums(zlib.crc32(piece), zlib.adler32(piece), len(piece), times)
     tail = b"\x03\x00"  # an empty final fixed-Huffman block
     stream = head + block * (times - 1) + tail
     return (stream if raw else stream + adler.to_bytes(4, "big")), crc, adler
+
+
+def _repeat_checksums(crc: int, adler: int, length: int, times: int) -> tuple[int, int]:
+    """CRC-32 and Adler-32 of a piece repeated `times` times, from the piece's own, by doubling (zlib's
+    crc32_combine and adler32_combine), so a gigabyte is never summed."""
+    out_crc, out_adler, out_len = 0, 1, 0
+    while times:
+        if times & 1:
+            out_crc, out_adler = _crc_combine(out_crc, crc, length), _adler_combine(out_adler, adler, length)
+            out_len += length
+        crc, adler = _crc_combine(crc, crc, length), _adler_combine(adler, adler, length)
+        length, times = length * 2, times >> 1
+    return out_crc, out_adler
+
+
+def _gf2_times(matrix: list[int], vector: int) -> int:
+    out, i = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= matrix[i]
+        vector, i = vector >> 1, i + 1
+    return out
+
+
+def _crc_combine(crc1: int, crc2: int, len2: int) -> int:
+    """zlib's crc32_combine: the CRC of A+B from CRC(A), CRC(B) and len(B)."""
+    if len2 == 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << (n - 1) for n in range(1, 32)]  # one zero bit
+    even = [_gf2_times(odd, odd[n]) for n in range(32)]  # two
+    odd = [_gf2_times(even, even[n]) for n in range(32)]  # four
+    while True:
+        even = [_gf2_times(odd, odd[n]) for n in range(32)]
+        if len2 & 1:
+            crc1 = _gf2_times(even, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+        odd = [_gf2_times(even, even[n]) for n in range(32)]
+        if len2 & 1:
+            crc1 = _gf2_times(odd, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+    return crc1 ^ crc2
+
+
+def _adler_combine(adler1: int, adler2: int, len2: int) -> int:
+    """zlib's adler32_combine."""
+    base = 65521
+    rem = len2 % base
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % base
+    sum1 += (adler2 & 0xFFFF) + base - 1
+    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + base - rem
+    sum1 %= base
+    sum2 %= base
+    return sum1 | (sum2 << 16)
 
 
 def _rezip(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:

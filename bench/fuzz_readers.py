@@ -84,12 +84,15 @@ def good_fact(n: int) -> tuple[list[str], str, str]:
             f"Who is the keeper of lighthouse {word}?", word)
 
 
-def damaged(fmt: Format, count: int, seed: int = 14) -> list[tuple[str, bytes]]:
-    """`count` damaged files of `fmt` (name, bytes): damages in turn, each with its own seeded generator."""
+def damaged(fmt: Format, count: int, seed: int = 14,
+            kinds: tuple[damage.Damage, ...] | None = None) -> list[tuple[str, bytes]]:
+    """`count` damaged files of `fmt` (name, bytes): damages (all of the format's, or `kinds`) in turn,
+    each with its own seeded generator."""
     originals = [make(VICTIM) for make in fmt.makers]
+    kinds = kinds or fmt.damages
     out = []
     for i in range(count):
-        hurt = fmt.damages[i % len(fmt.damages)]
+        hurt = kinds[i % len(kinds)]
         rng = random.Random(f"{seed}-{fmt.suffix}-{i}")
         original = originals[(i // len(fmt.damages)) % len(originals)]
         data = hurt(original, rng) or b"\0"
@@ -99,13 +102,27 @@ def damaged(fmt: Format, count: int, seed: int = 14) -> list[tuple[str, bytes]]:
     return out
 
 
-def lay_out(folder: Path, formats: list[Format], count: int, seed: int = 14) -> tuple[list[str], dict[str, str]]:
-    """Write damaged files of `formats` and one good file per supported format into `folder`; returns the
-    damaged names and {good file name: its question}."""
+def one_of_each(formats: list[Format]) -> dict[str, tuple[damage.Damage, ...]]:
+    """Every damage kind once, each given to the format (of those it applies to) that has the fewest so
+    far: the CI sample, which covers every kind and every format in a few dozen files."""
+    given: dict[str, list[damage.Damage]] = {f.suffix: [] for f in formats}
+    for kind in dict.fromkeys(d for f in formats for d in f.damages):
+        takers = [f.suffix for f in formats if kind in f.damages]
+        given[min(takers, key=lambda suffix: len(given[suffix]))].append(kind)
+    return {suffix: tuple(kinds) for suffix, kinds in given.items() if kinds}
+
+
+def lay_out(folder: Path, formats: list[Format], count: int, seed: int = 14,
+            kinds: dict[str, tuple[damage.Damage, ...]] | None = None) -> tuple[list[str], dict[str, str]]:
+    """Write damaged files of `formats` (`count` each, or one per damage in `kinds[suffix]`) and one good
+    file per supported format into `folder`; returns the damaged names and {good file name: its question}."""
     folder.mkdir(parents=True, exist_ok=True)
     names = []
     for fmt in formats:
-        for name, data in damaged(fmt, count, seed):
+        chosen = kinds.get(fmt.suffix, ()) if kinds is not None else None
+        if chosen == ():
+            continue
+        for name, data in damaged(fmt, len(chosen) if chosen else count, seed, chosen):
             (folder / name).write_bytes(data)
             names.append(name)
     good = {}

@@ -1,9 +1,10 @@
 """Reader fuzzing, the fast sample CI runs (issue 14); the full run is `bench/fuzz_readers.py` (200 per format).
 
-One damaged file per damage kind of every supported format (truncations, bit flips, zip damage, entity
-expansion and external entities inside DOCX, broken xref and object streams, Flate and zip bombs, deeply
-nested HTML and XML …; the merely slow ones at 5 % of the bench's size, the bombs full size) beside
-one good file per format, indexed by the real CLI with the fake embedder: `index` exits 0 without a
+Every damage kind once (truncations, bit flips, zip damage, entity expansion and external entities in
+zip formats' XML, broken xref and object streams, Flate and zip bombs, deeply nested HTML and XML …), each
+on one of the formats it applies to (`one_of_each`), the merely slow ones at 5 % of the bench's size and
+the bombs full size, beside one good file per supported format, indexed by the real CLI with the fake
+embedder: `index` exits 0 without a
 traceback, every damaged file is indexed or named on one "skipped" line with a plain one-line reason, no
 external entity reaches the index, and every good file still answers its question.
 """
@@ -14,7 +15,7 @@ import pytest
 
 from bench import fuzz_damage as damage
 from bench.fuzz_damage import ZIP
-from bench.fuzz_readers import FORMATS, VICTIM, damaged, index_and_ask, lay_out, supported
+from bench.fuzz_readers import FORMATS, VICTIM, damaged, index_and_ask, lay_out, one_of_each, supported
 from bot.ingest.reading import SUPPORTED
 
 
@@ -23,8 +24,9 @@ def test_index_survives_one_damaged_file_of_each_kind(tmp_path, monkeypatch):
     monkeypatch.setattr(damage, "SCALE", 0.05)
     formats = supported()
     assert {".txt", ".md", ".html", ".pdf", ".docx"} <= {f.suffix for f in formats}
-    per_format = max(len(f.damages) for f in formats)
-    names, good = lay_out(tmp_path / "docs", formats, per_format)
+    kinds = one_of_each(formats)
+    assert {d for ds in kinds.values() for d in ds} == {d for f in formats for d in f.damages}
+    names, good = lay_out(tmp_path / "docs", formats, 0, kinds=kinds)
     result = index_and_ask(tmp_path / "docs", tmp_path / "index", names, good)
     print(f"\n{len(names)} damaged files: {result['indexed']} indexed, {result['skipped']} skipped, "
           f"index {result['index_s']} s, good files answered {result['good_answered']}")
