@@ -3,6 +3,8 @@
 traceback; every `--json` line is strict JSON (`null`, never `NaN`), `eval --json` included."""
 
 import json
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -71,24 +73,27 @@ def test_sigterm_in_a_batch_exits_143_quietly(built):
 
 
 def test_sigterm_during_a_build_leaves_the_previous_index(built, tmp_path):
-    """Killed politely mid-build, the batch command unwinds (lock released, reader child gone): the next
-    command loads the previous index without rebuilding."""
+    """Stopped mid-build (once the progress bar shows it reading), the command unwinds (lock released,
+    reader child gone) and exits 143; the next command finds no debris and completes the build."""
     for i in range(300):
         (built.docs_dir / f"note-{i:03}.txt").write_text(f"Note {i}\n\n" + "Words about ferries and tides. " * 200)
-    proc = subprocess.Popen(_bot(built, "index"), cwd=PROJECT_ROOT, env=ENV, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(_bot(built, "index"), cwd=PROJECT_ROOT, env=ENV, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    try:
-        proc.wait(timeout=1.5)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGTERM)
+    seen = b""
+    while b"reading" not in seen and b"chunking" not in seen:
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        chunk = os.read(proc.stderr.fileno(), 4096) if ready else b""
+        assert chunk, f"no progress within 60 s: {seen[-500:]!r}"
+        seen += chunk
+    proc.send_signal(signal.SIGTERM)
     status = proc.wait(timeout=60)
-    err = proc.stderr.read().decode()
-    proc.stdout.close()
+    err = (seen + proc.stderr.read()).decode(errors="replace")
     proc.stderr.close()
-    assert status in (0, 128 + signal.SIGTERM) and "Traceback" not in err, err[-2000:]
+    assert status == 128 + signal.SIGTERM and "Traceback" not in err, err[-2000:]
     again = subprocess.run(_bot(built, "index"), cwd=PROJECT_ROOT, env=ENV, capture_output=True, text=True,
                            timeout=300)
     assert again.returncode == 0 and "Traceback" not in again.stderr
+    assert again.stderr.strip().splitlines()[-1].startswith("Built the index (files: 300 added): 301 documents")
     assert not [p for p in built.index_dir.iterdir() if p.name.startswith(".tmp-")]
 
 
