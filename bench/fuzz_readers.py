@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import fuzz_damage as damage
 from bench import fuzz_samples as samples
 from bot.config import PROJECT_ROOT, Settings, load_settings
-from bot.errors import DocumentError
+from bot.errors import BotError, DocumentError
 from bot.ingest.reading import SUPPORTED, Limits, read_file
 
 
@@ -200,7 +200,8 @@ def index_and_ask(folder: Path, index: Path, names: list[str], good: dict[str, s
             problems.append(f"{name}: neither indexed nor skipped on one line ({skips.get(name)})")
         elif not _plain(skips[name][0]):
             problems.append(f"{name}: reason is not one plain line: {skips[name][0][:200]!r}")
-    leaked = [d for d in indexed if "root:x:0:0" in _text(index, d)]
+    texts = _texts(index)
+    leaked = [d for d in indexed if "root:x:0:0" in texts.get(d, "")]
     problems += [f"{d}: holds /etc/passwd (an external entity was resolved)" for d in leaked]
     asked = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--docs", str(folder), "--index",
                             str(index)], input="\n".join(good.values()) + "\n", cwd=PROJECT_ROOT, env=env,
@@ -227,16 +228,17 @@ def _manifest(index: Path) -> dict[str, object]:
 
     try:
         return read_manifest(index)
-    except DocumentError:
-        return {}
-    except Exception:  # noqa: BLE001 - no index at all is reported by the exit status already
+    except BotError:  # no index at all: the exit status has said so
         return {}
 
 
-def _text(index: Path, doc_id: str) -> str:
+def _texts(index: Path) -> dict[str, str]:
     from bot.store.faiss_store import load
 
-    return load(index, verify=False).documents[doc_id].text
+    try:
+        return {doc_id: d.text for doc_id, d in load(index, verify=False).documents.items()}
+    except BotError:  # no index: the exit status has said so
+        return {}
 
 
 def main() -> int:
