@@ -11,6 +11,7 @@ folder and all 10 are in the index at the end, whatever order the syncs ran in.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -94,7 +95,7 @@ def test_shared_uploads_and_questions_together(tmp_path):
         uploads, answers = _run_together(server.url, [_uploader(k) for k in range(10)], askers)
         assert server.alive()
     for k, (status, answer) in enumerate(uploads):
-        assert f"harbour-{k}.txt: indexed for this session only, 2 passages" in status, status
+        assert re.search(rf"harbour-{k}\.txt: indexed for this session only, \d+ passages?", status), status
         assert KEEPERS[k] in answer and f"harbour-{k}.txt" in answer, answer[:300]
         assert not [name for j, name in enumerate(KEEPERS) if j != k and name in answer]  # nobody else's
     for i, reply in enumerate(answers):
@@ -119,7 +120,7 @@ def test_local_uploads_and_questions_together_lose_no_upload(tmp_path):
             after = [ask_api(http, question(k)) for k in range(10)]
         assert server.alive()
     for k, (status, answer) in enumerate(uploads):
-        assert f"harbour-{k}.txt: indexed, 2 passages" in status, status
+        assert re.search(rf"harbour-{k}\.txt: indexed, \d+ passages?", status), status
         assert KEEPERS[k] in answer, answer[:300]
     for reply in answers:
         assert "error" not in reply, reply
