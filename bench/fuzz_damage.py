@@ -2,9 +2,8 @@
 
 `BYTES` applies to any file (truncation, bit flips, inserted, deleted, repeated and overwritten bytes);
 `ZIP` to zip containers (DOCX, XLSX, PPTX, EPUB, ODT: central directory, CRCs, compression methods, a
-decompression bomb, and hostile XML inside: entity expansion, an external entity, deep nesting); `PDF` to
-PDFs (cross-reference table and stream, object streams, a Flate bomb, deep and cyclic structures); `HTML`,
-`XML_TEXT`, `MAIL`, `RTF`, `CSV` and `IMAGE` to the rest. bench/fuzz_readers.py picks from these per format.
+decompression bomb, and hostile XML inside: entity expansion, an external entity, deep nesting). The
+other formats' damages are in bench/fuzz_damage_docs.py; bench/fuzz_readers.py picks per format.
 Deterministic for a given `random.Random`; nothing here reads or writes files.
 """
 
@@ -18,6 +17,8 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
+from bench.fuzz_bomb import Repeated, deflate_repeated
+
 Damage = Callable[[bytes, random.Random], bytes]
 MB = 1 << 20
 # How big the damages that are merely slow to parse get (deep nesting, bulk markup, millions of operators);
@@ -25,7 +26,7 @@ MB = 1 << 20
 SCALE = 1.0
 
 
-def _n(value: int) -> int:
+def scaled(value: int) -> int:
     return max(1, int(value * SCALE))
 
 
@@ -84,88 +85,6 @@ BYTES: tuple[Damage, ...] = (truncate, truncate_head, bit_flips, insert_bytes, d
 def _parts(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return [(info, archive.read(info)) for info in archive.infolist()]
-
-
-class Repeated(bytes):
-    """A part's body given as `piece` × `times` (hundreds of MB), deflated without ever being built."""
-
-    times: int
-
-    def __new__(cls, piece: bytes, times: int) -> Repeated:
-        made = super().__new__(cls, piece)
-        made.times = times
-        return made
-
-
-def deflate_repeated(piece: bytes, times: int, raw: bool = True) -> tuple[bytes, int, int]:
-    """(deflate stream, CRC-32, Adler-32) of `piece * times`, at the cost of deflating `piece` once: after a
-    full flush the compressor starts afresh, so the same input gives the same bytes, which are repeated."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15 if raw else 15)
-    head = packer.compress(piece) + packer.flush(zlib.Z_FULL_FLUSH)
-    again = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = again.compress(piece) + again.flush(zlib.Z_FULL_FLUSH)  # a later copy: no zlib header
-    crc, adler = _repeat_checksums(zlib.crc32(piece), zlib.adler32(piece), len(piece), times)
-    tail = b"\x03\x00"  # an empty final fixed-Huffman block
-    stream = head + block * (times - 1) + tail
-    return (stream if raw else stream + adler.to_bytes(4, "big")), crc, adler
-
-
-def _repeat_checksums(crc: int, adler: int, length: int, times: int) -> tuple[int, int]:
-    """CRC-32 and Adler-32 of a piece repeated `times` times, from the piece's own, by doubling (zlib's
-    crc32_combine and adler32_combine), so a gigabyte is never summed."""
-    out_crc, out_adler, out_len = 0, 1, 0
-    while times:
-        if times & 1:
-            out_crc, out_adler = _crc_combine(out_crc, crc, length), _adler_combine(out_adler, adler, length)
-            out_len += length
-        crc, adler = _crc_combine(crc, crc, length), _adler_combine(adler, adler, length)
-        length, times = length * 2, times >> 1
-    return out_crc, out_adler
-
-
-def _gf2_times(matrix: list[int], vector: int) -> int:
-    out, i = 0, 0
-    while vector:
-        if vector & 1:
-            out ^= matrix[i]
-        vector, i = vector >> 1, i + 1
-    return out
-
-
-def _crc_combine(crc1: int, crc2: int, len2: int) -> int:
-    """zlib's crc32_combine: the CRC of A+B from CRC(A), CRC(B) and len(B)."""
-    if len2 == 0:
-        return crc1
-    odd = [0xEDB88320] + [1 << (n - 1) for n in range(1, 32)]  # one zero bit
-    even = [_gf2_times(odd, odd[n]) for n in range(32)]  # two
-    odd = [_gf2_times(even, even[n]) for n in range(32)]  # four
-    while True:
-        even = [_gf2_times(odd, odd[n]) for n in range(32)]
-        if len2 & 1:
-            crc1 = _gf2_times(even, crc1)
-        len2 >>= 1
-        if not len2:
-            break
-        odd = [_gf2_times(even, even[n]) for n in range(32)]
-        if len2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
-    return crc1 ^ crc2
-
-
-def _adler_combine(adler1: int, adler2: int, len2: int) -> int:
-    """zlib's adler32_combine."""
-    base = 65521
-    rem = len2 % base
-    sum1 = adler1 & 0xFFFF
-    sum2 = (rem * sum1) % base
-    sum1 += (adler2 & 0xFFFF) + base - 1
-    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + base - rem
-    sum1 %= base
-    sum2 %= base
-    return sum1 | (sum2 << 16)
 
 
 def _rezip(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
@@ -299,7 +218,7 @@ def external_entity(data: bytes, rng: random.Random) -> bytes:
 
 
 def deep_xml(data: bytes, rng: random.Random) -> bytes:
-    depth = _n(rng.choice((1000, 100_000, 1_000_000)))
+    depth = scaled(rng.choice((1000, 100_000, 1_000_000)))
     tag = rng.choice((b"w:r", b"a", b"p", b"text:span"))
     nest = b"<" + tag + b">" * 1
     return _with_main(data, lambda b, r: _entity_in_text(b, nest * depth + b"deep" + (b"</" + tag + b">") * depth),
@@ -314,166 +233,3 @@ def broken_xml(data: bytes, rng: random.Random) -> bytes:
 
 ZIP: tuple[Damage, ...] = (central_directory, no_end_record, eocd_lies, bad_crc, odd_method, drop_part, zip_bomb,
                            entity_expansion, external_entity, deep_xml, broken_xml)
-
-
-# --- PDF --------------------------------------------------------------------------------------------------
-
-def xref_shift(data: bytes, rng: random.Random) -> bytes:
-    """Every offset in the xref table moves by the same few bytes (or the startxref value lies)."""
-    if rng.random() < 0.5:
-        delta = rng.choice((-7, -1, 1, 13, 1000))
-        return re.sub(rb"(\d{10}) (\d{5}) n", lambda m: b"%010d %s n" % (max(0, int(m.group(1)) + delta),
-                                                                        m.group(2)), data)
-    return re.sub(rb"startxref\s+\d+", b"startxref\n%d" % rng.choice((0, 1, 10**12, len(data) - 10)), data)
-
-
-def xref_garbage(data: bytes, rng: random.Random) -> bytes:
-    start = data.rfind(b"xref")
-    end = data.rfind(b"trailer") if b"trailer" in data[start:] else data.rfind(b"startxref")
-    if start < 0 or end <= start:
-        return bit_flips(data, rng)
-    return data[:start] + rng.choice((b"", b"xref\n0 999999999\n", rng.randbytes(end - start))) + data[end:]
-
-
-def object_stream(data: bytes, rng: random.Random) -> bytes:
-    """The object stream's header (numbers and offsets) or its compressed bytes are damaged."""
-    match = re.search(rb"/Type /ObjStm /N (\d+) /First (\d+) /Length (\d+)", data)
-    if match is None:
-        return bit_flips(data, rng)
-    choice = rng.randrange(3)
-    if choice == 0:
-        return data[:match.start(1)] + str(rng.choice((0, 9999, 2**31))).encode() + data[match.end(1):]
-    if choice == 1:
-        return data[:match.start(2)] + str(rng.choice((0, 3, 10**9))).encode() + data[match.end(2):]
-    stream_at = data.index(b"stream\n", match.end()) + 7
-    out = bytearray(data)
-    for _ in range(rng.choice((1, 8))):
-        out[stream_at + rng.randrange(int(match.group(3)))] ^= 0xFF
-    return bytes(out)
-
-
-def _replace_first_stream(data: bytes, content: bytes | Repeated, rng: random.Random) -> bytes:
-    match = re.search(rb"<< /Length \d+ /Filter /FlateDecode >>\nstream\n", data)
-    if match is None:
-        return data
-    end = data.index(b"\nendstream", match.end())
-    packed = deflate_repeated(bytes(content), content.times, raw=False)[0] if isinstance(content, Repeated) else \
-        zlib.compress(content, 9)
-    return data[:match.start()] + b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + \
-        data[end:]
-
-
-def flate_bomb(data: bytes, rng: random.Random) -> bytes:
-    """A content stream that inflates to hundreds of MB (text operators or spaces)."""
-    unit = rng.choice((b" ", b"(A) Tj ", b"q Q "))
-    return _replace_first_stream(data, Repeated(unit * (MB // len(unit)), rng.choice((200, 500, 900))), rng)
-
-
-def many_operators(data: bytes, rng: random.Random) -> bytes:
-    """Millions of tiny text-showing operators, each a separate line: a slow page rather than a big one."""
-    content = b"BT /F1 1 Tf " + b"(x) Tj 0 -1 Td\n" * _n(rng.choice((1_000_000, 3_000_000))) + b"ET"
-    return _replace_first_stream(data, content, rng)
-
-
-def deep_pdf(data: bytes, rng: random.Random) -> bytes:
-    """A page dictionary holding an array (or dictionary) nested hundreds of thousands deep."""
-    depth = _n(rng.choice((1000, 50_000, 500_000)))
-    nest = b"[" * depth + b"]" * depth if rng.random() < 0.5 else b"<< /A " * depth + b"0" + b" >>" * depth
-    return data.replace(b"/Type /Page /Parent", b"/Type /Page /Deep " + nest + b" /Parent", 1)
-
-
-def cyclic_pages(data: bytes, rng: random.Random) -> bytes:
-    """The page tree points back at itself, or claims a billion pages."""
-    if rng.random() < 0.5:
-        return re.sub(rb"/Kids \[[^\]]*\]", b"/Kids [2 0 R 2 0 R]", data, count=1)
-    return re.sub(rb"/Count \d+", b"/Count 1000000000", data, count=1)
-
-
-def lying_length(data: bytes, rng: random.Random) -> bytes:
-    return re.sub(rb"/Length \d+", b"/Length %d" % rng.choice((0, -1, 10**12, 5)), data, count=rng.choice((1, 0)))
-
-
-PDF: tuple[Damage, ...] = (xref_shift, xref_garbage, object_stream, flate_bomb, many_operators, deep_pdf,
-                           cyclic_pages, lying_length)
-
-
-# --- markup and the rest ---------------------------------------------------------------------------------
-
-def deep_html(data: bytes, rng: random.Random) -> bytes:
-    depth = _n(rng.choice((10_000, 200_000)))
-    tag = rng.choice((b"div", b"b", b"table><tr><td", b"ul><li", b"article"))
-    close = b"".join(b"</" + t.split(b" ")[0] + b">" for t in reversed(tag.split(b"><")))
-    body = b"<" + tag + b">" * 1
-    nest = body * depth + b"deep text" + (close * depth if rng.random() < 0.5 else b"")
-    return data.replace(b"<main>", b"<main>" + nest, 1)
-
-
-def html_bulk(data: bytes, rng: random.Random) -> bytes:
-    """Pages that are big in one dimension: an endless line, a million entities, attributes or comments."""
-    unit = rng.choice((b"&amp;", b"&#x1F600;", b"<!-- c -->", b"<span a=1 b=2 c=3>x</span>", b"word "))
-    return data.replace(b"</main>", unit * _n(rng.choice((3, 10, 40)) * MB // len(unit)) + b"</main>", 1)
-
-
-def odd_charset(data: bytes, rng: random.Random) -> bytes:
-    label = rng.choice((b"x-unknown", b"utf-7", b"utf-16", b"utf-32", b"iso-2022-jp", b"\xff\xfe"))
-    return data.replace(b"charset='utf-8'", b"charset='" + label + b"'", 1)
-
-
-HTML: tuple[Damage, ...] = (deep_html, html_bulk, odd_charset)
-
-
-def text_bulk(data: bytes, rng: random.Random) -> bytes:
-    unit = rng.choice((b"\0", b"\r", b"\xe2\x80\xae", b"a" * 1000 + b"\n", b"\xed\xa0\x80"))
-    return data + unit * _n(rng.choice((1, 5, 20)) * MB // len(unit))
-
-
-TEXT: tuple[Damage, ...] = (text_bulk,)
-
-
-def deep_mime(data: bytes, rng: random.Random) -> bytes:
-    depth = _n(rng.choice((100, 5000)))
-    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (n, n) for n in range(depth))
-    return data.split(b"\n\n", 1)[0] + b"\nMIME-Version: 1.0\n" + head + b"Content-Type: text/plain\n\ndeep\n"
-
-
-def mime_junk(data: bytes, rng: random.Random) -> bytes:
-    return data.replace(b"charset=\"utf-8\"", b"charset=\"x-bogus\"").replace(
-        b"Content-Transfer-Encoding: 7bit", rng.choice((b"Content-Transfer-Encoding: base64",
-                                                        b"Content-Transfer-Encoding: quoted-printable")))
-
-
-MAIL: tuple[Damage, ...] = (deep_mime, mime_junk)
-
-
-def deep_rtf(data: bytes, rng: random.Random) -> bytes:
-    depth = _n(rng.choice((1000, 100_000)))
-    return data[:-1] + b"{" * depth + b"deep" + b"}" * depth * rng.choice((0, 1)) + b"}"
-
-
-def rtf_binary(data: bytes, rng: random.Random) -> bytes:
-    return data[:-1] + rng.choice((b"\\bin999999999 ", b"\\u-99999?", b"\\'zz", b"\\fonttbl" * 100_000)) + b"}"
-
-
-RTF: tuple[Damage, ...] = (deep_rtf, rtf_binary)
-
-
-def csv_bulk(data: bytes, rng: random.Random) -> bytes:
-    unit = rng.choice((b'"', b",", b"a" * 10_000 + b"\n", b'"x""y",' * 100, b"\0"))
-    return data + unit * _n(rng.choice((1, 10)) * MB // len(unit))
-
-
-CSV: tuple[Damage, ...] = (csv_bulk,)
-
-
-def pixel_bomb(data: bytes, rng: random.Random) -> bytes:
-    """A PNG that claims (and, deflated, holds) a huge image: width × height far past any sane page."""
-    side = rng.choice((20_000, 60_000))
-    raw = zlib.compress(b"\0" * (side + 1) * min(side, 2000), 9)
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)) + \
-        chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
-
-IMAGE: tuple[Damage, ...] = (pixel_bomb,)

@@ -1,22 +1,15 @@
 """Reader fuzzing: damaged files of every format beside good ones; `index` must never crash.
 
-`FORMATS` is the table: one row per format, naming its suffix, how to write a valid sample
-(bench/fuzz_samples.py) and which damages apply (bench/fuzz_damage.py). A format Citebot does not read
-yet is listed and passed over until `bot.ingest.reading.SUPPORTED` has its suffix, so a new reader is
-fuzzed by adding (or already having) one line here. For each format the bench writes N damaged files
-into a documents folder beside one good file per supported format, then
+`FORMATS` is the table: one row per format (suffix, valid samples from bench/fuzz_samples.py, damages from
+bench/fuzz_damage*.py). A row whose suffix is not in `SUPPORTED` is passed over, so a new reader is fuzzed
+by one line here. Per format N damaged files go into one folder beside a good file per supported format;
+then (1) each damaged file is read alone, in a fresh process per format (peak memory: RUSAGE_CHILDREN for
+reader children, VmHWM in-process): read, or a `DocumentError`, anything else a crash; (2) `python -m bot
+index` (fake embedder) over the folder: exit 0, each damaged file indexed or on one plain "skipped" line;
+(3) every good file's question is answered from it. tests/test_reader_fuzz.py runs a sample in CI.
 
-1. reads every damaged file on its own (in a fresh process per format, so the peak memory of the reader
-   children, RUSAGE_CHILDREN, and of in-process readers, RUSAGE_SELF, are that format's): read, or
-   skipped with a `DocumentError`; anything else is a crash;
-2. runs `python -m bot index` (fake embedder) over the whole folder: exit 0, every damaged file either
-   indexed or named on exactly one "skipped" line with a one-line reason, no traceback;
-3. asks about every good file: its fact must be answered from it.
-
-    .venv/bin/python bench/fuzz_readers.py              # 200 damaged files per format (several minutes)
+    .venv/bin/python bench/fuzz_readers.py              # 200 damaged files per format (long: see docs/notes/fuzz.md)
     .venv/bin/python bench/fuzz_readers.py --count 20 --formats .pdf,.docx --json
-
-tests/test_reader_fuzz.py runs a small sample of the same in CI. It measures; it fixes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +31,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import fuzz_damage as damage
+from bench import fuzz_damage_docs as docs
 from bench import fuzz_samples as samples
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.errors import BotError, DocumentError
 from bot.ingest.reading import SUPPORTED, Limits, read_file
+from bot.store.faiss_store import load, read_manifest
 
 
 @dataclass(frozen=True)
@@ -52,19 +48,19 @@ class Format:
 
 _ZIP = damage.BYTES + damage.ZIP
 FORMATS: tuple[Format, ...] = (
-    Format(".txt", (samples.txt,), damage.BYTES + damage.TEXT),
-    Format(".md", (samples.md,), damage.BYTES + damage.TEXT),
-    Format(".html", (samples.html,), damage.BYTES + damage.HTML + damage.TEXT),
-    Format(".pdf", (samples.pdf, samples.pdf_object_stream), damage.BYTES + damage.PDF),
+    Format(".txt", (samples.txt,), damage.BYTES + docs.TEXT),
+    Format(".md", (samples.md,), damage.BYTES + docs.TEXT),
+    Format(".html", (samples.html,), damage.BYTES + docs.HTML + docs.TEXT),
+    Format(".pdf", (samples.pdf, samples.pdf_object_stream), damage.BYTES + docs.PDF),
     Format(".docx", (samples.docx,), _ZIP),
     Format(".pptx", (samples.pptx,), _ZIP),
     Format(".xlsx", (samples.xlsx,), _ZIP),
-    Format(".epub", (samples.epub,), _ZIP + damage.HTML),
+    Format(".epub", (samples.epub,), _ZIP + docs.HTML),
     Format(".odt", (samples.odt,), _ZIP),
-    Format(".eml", (samples.eml,), damage.BYTES + damage.MAIL),
-    Format(".csv", (samples.csv_,), damage.BYTES + damage.CSV),
-    Format(".rtf", (samples.rtf,), damage.BYTES + damage.RTF),
-    Format(".png", (samples.png,), damage.BYTES + damage.IMAGE),
+    Format(".eml", (samples.eml,), damage.BYTES + docs.MAIL),
+    Format(".csv", (samples.csv_,), damage.BYTES + docs.CSV),
+    Format(".rtf", (samples.rtf,), damage.BYTES + docs.RTF),
+    Format(".png", (samples.png,), damage.BYTES + docs.IMAGE),
 )
 VICTIM = ["Harbour report", "The ferry to the island leaves at noon on Sundays.",
           "Gulls nest on the breakwater every spring, and the harbour master counts them in May."]
@@ -155,7 +151,7 @@ def read_each(folder: Path, names: list[str], settings: Settings) -> dict[str, o
             "max_s": round(max(seconds, default=0), 2), "p50_s": round(statistics.median(seconds or [0]), 3),
             "total_s": round(sum(seconds), 1),
             "child_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
-            "self_peak_mb": _peak_mb(), "reasons": _tally(reasons.values()),
+            "self_peak_mb": _peak_mb(), "reasons": dict(Counter(reasons.values()).most_common()),
             "slowest_s_by_damage": dict(sorted(slowest.items(), key=lambda kv: -kv[1]))}
 
 
@@ -165,13 +161,6 @@ def _peak_mb() -> float:
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
-
-
-def _tally(reasons: object) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for reason in reasons:  # type: ignore[attr-defined]
-        out[reason] = out.get(reason, 0) + 1
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def index_and_ask(folder: Path, index: Path, names: list[str], good: dict[str, str],
@@ -224,8 +213,6 @@ def _plain(reason: str) -> bool:
 
 
 def _manifest(index: Path) -> dict[str, object]:
-    from bot.store.faiss_store import read_manifest
-
     try:
         return read_manifest(index)
     except BotError:  # no index at all: the exit status has said so
@@ -233,11 +220,9 @@ def _manifest(index: Path) -> dict[str, object]:
 
 
 def _texts(index: Path) -> dict[str, str]:
-    from bot.store.faiss_store import load
-
     try:
         return {doc_id: d.text for doc_id, d in load(index, verify=False).documents.items()}
-    except BotError:  # no index: the exit status has said so
+    except BotError:
         return {}
 
 
