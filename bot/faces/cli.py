@@ -231,7 +231,7 @@ def _emit(answer: Answer, as_json: bool) -> int:
     for c in answer.citations:
         note = f" ({c.ocr_note})" if c.ocr_note else ""
         also = f" (also in {', '.join(c.also_in)})" if c.also_in else ""
-        print(f"  [{c.n}] {c.title} — {c.chunk.location}{note}, characters {c.chunk.start}–{c.chunk.end} "
+        print(f"  [{c.n}] {c.title} — {c.location}{note}, characters {c.chunk.start}–{c.chunk.end} "
               f"(score {c.score:.2f}): “{_short(c.sentence)}”{also}")
     if answer.query != answer.question:
         print(f"  searched for: {answer.query}")

@@ -21,7 +21,7 @@ from bot.types import LOW_OCR_CONFIDENCE, Answer, Citation, Hit
 
 def citation_dict(c: Citation) -> dict[str, Any]:
     return {"n": c.n, "doc_id": c.doc_id, "title": c.title, "text": c.chunk.text, "start": c.chunk.start,
-            "end": c.chunk.end, "score": c.score, "location": c.chunk.location, "page": c.chunk.page,
+            "end": c.chunk.end, "score": c.score, "location": c.location, "page": c.page,
             "sentence": {"start": c.sentence_start, "end": c.sentence_end, "text": c.sentence},
             "boxes": [{"page": b.page, "x0": b.x0, "y0": b.y0, "x1": b.x1, "y1": b.y1} for b in c.boxes],
             "ocr": _ocr(c), "also_in": list(c.also_in), "header": c.header}
