@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import sys
 from pathlib import Path
 
 from bot.assistant import Citebot
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.embed.choose import make_embedder
 from bot.errors import BotError
 from bot.evaluate import load_corpus, load_questions, run, summarize
 from bot.faces.progress import StageBars, counter
+from bot.faces.schema import dumps
 from bot.ingest.folder import read_folder
 
 _MODES = ("hybrid", "dense", "bm25")
@@ -34,15 +34,17 @@ def run_eval(args: argparse.Namespace) -> int:
     if not modes or any(m not in _MODES for m in modes):
         raise BotError(f"--modes takes some of {', '.join(_MODES)}; got {args.modes!r}")
     questions = load_questions(args.questions)[: args.limit]
-    bot = corpus_bot(load_settings(docs_dir=args.docs, index_dir=args.index), args.corpus)
+    from bot.faces.cli import settings_of  # cli imports this module when `eval` runs, not before
+
+    bot = corpus_bot(settings_of(args), args.corpus)
     results = {}
     for mode in modes:
         with counter(len(questions), f"asking ({mode})") as bar:
             outcomes = run(questions, lambda q, h, m=mode: bot.ask(q, h, mode=m), progress=bar.update)
         results[mode] = summarize(outcomes, ks)
     if args.json:
-        print(json.dumps({"questions_file": args.questions.name, "index": bot.settings.index_dir.name,
-                          "results": results}))
+        print(dumps({"questions_file": args.questions.name, "index": bot.settings.index_dir.name,
+                     "results": results}))
     else:
         print(format_table(results))
     return 0

@@ -8,11 +8,14 @@ other passages); `also_in` names other documents holding the same passage. For P
 whether it is low and the note the UI shows. `writer` says who wrote the answer ("extractive" or "llm");
 `sentences` are the shown ones and `dropped` the language model's sentences that are not shown, each with
 `supported` and, for a written one, the signals it was judged on; `note` says why the answer is not the one
-asked for. Nothing here formats for humans.
+asked for. `dumps` is the one way JSON leaves the bot: strict JSON, so a metric with nothing to measure is
+`null`, never `NaN` (which jq and browsers reject). Nothing here formats for humans.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from bot.types import LOW_OCR_CONFIDENCE, Answer, Citation, Hit, Sentence
@@ -48,12 +51,28 @@ def sentence_dict(s: Sentence) -> dict[str, Any]:
 
 
 def answer_dict(a: Answer) -> dict[str, Any]:
-    return {"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
-            "writer": a.writer, "note": a.note, "sentences": [sentence_dict(s) for s in a.sentences],
-            "dropped": [sentence_dict(s) for s in a.dropped],
-            "citations": [citation_dict(c) for c in a.citations], "retrieved": [hit_dict(h) for h in a.retrieved],
-            "query": a.query, "timings_ms": a.timings_ms}
+    return finite({"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
+                   "writer": a.writer, "note": a.note, "sentences": [sentence_dict(s) for s in a.sentences],
+                   "dropped": [sentence_dict(s) for s in a.dropped],
+                   "citations": [citation_dict(c) for c in a.citations],
+                   "retrieved": [hit_dict(h) for h in a.retrieved], "query": a.query, "timings_ms": a.timings_ms})
 
 
 def error_dict(question: object, message: str) -> dict[str, Any]:
     return {"question": question if isinstance(question, str) else None, "error": message}
+
+
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinite float inside it (dicts, lists, tuples) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """Strict JSON of `value` (non-finite floats become null); raises ValueError rather than write `NaN`."""
+    return json.dumps(finite(value), ensure_ascii=False, allow_nan=False, **options)
