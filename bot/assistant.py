@@ -20,6 +20,7 @@ from bot.answer.compose import NOT_FOUND, Scored, compose, coverage, score_sente
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
+from bot.answer.tuning import Tuning, load_tuning
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.embed.choose import make_embedder
@@ -37,8 +38,10 @@ RECALL_CACHE = 512
 
 
 class Citebot:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None,
+                 tuning: Tuning | None = None) -> None:
         self.settings = settings
+        self.tuning = tuning or load_tuning()  # fitted weights; `bot eval --folds` swaps in a fold's
         self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
         self.store = store
         self.skipped: list[Skipped] = []
@@ -95,14 +98,22 @@ class Citebot:
         query = resolved.query
         vector = self.embedder.encode([query])[0]
         clock.lap("embed")
-        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
+        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode, self.tuning)
         clock.lap("retrieve")
-        scored = score_sentences(store, resolved.focus, ranking)
+        scored = score_sentences(store, resolved.focus, ranking, self.tuning)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text)
                     ) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
+
+    def use_tuning(self, tuning: Tuning) -> None:
+        """Answer with other fitted weights from now on (the evaluator's held-out folds)."""
+        self.tuning = tuning
+        if self.store is not None:
+            self.store.baseline = None  # it depends on the weights
+        with self._lock:
+            self._recalled.clear()
 
     def baseline(self, store: Store) -> Signals:
         """What unrelated questions score in `store` (see `abstention`); computed once per index."""
@@ -116,7 +127,7 @@ class Citebot:
         clock = _Clock()
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
-        conf = confidence(ev.features, self.baseline(ev.store)) if ev.features else 0.0
+        conf = confidence(ev.features, self.baseline(ev.store), self.tuning) if ev.features else 0.0
         if not scored or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:

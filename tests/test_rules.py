@@ -6,6 +6,7 @@ import pytest
 
 from bot.answer import abstention as abstention
 from bot.answer.retrieval import rank
+from bot.answer.tuning import TUNED_FILE
 from bot.config import Settings
 from bot.embed.fake import FakeEmbedder
 from bot.store.indexer import build
@@ -13,8 +14,8 @@ from bot.types import Document
 
 
 def test_confidence_is_one_half_exactly_at_the_fitted_threshold() -> None:
-    rule = json.loads(abstention.WEIGHTS_FILE.read_text())
-    w, lam, t = rule["weights"], rule["baseline_weight"], rule["threshold"]
+    rule = json.loads(TUNED_FILE.read_text())["all"]
+    w, lam, t = rule["abstain_weights"], rule["baseline_weight"], rule["threshold"]
     baseline = (0.1, 0.05, 0.05)
     # choose a sentence cosine that puts the score exactly on the threshold
     cos = t + lam * sum(wi * bi for wi, bi in zip(w, baseline, strict=True)) - w[1] * 0.5 - w[2] * 0.5

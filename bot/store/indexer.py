@@ -25,7 +25,7 @@ from bot.errors import BotError, IndexError_
 from bot.ingest.chunking import chunk_document
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
-from bot.store.lexical import LexicalIndex
+from bot.store.lexical import TOKENIZER, LexicalIndex
 from bot.types import Chunk, Document
 
 
@@ -62,6 +62,8 @@ def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder
     reason = settings_reason(manifest, embedder.name, settings)
     if reason:
         return reason
+    if manifest.get("tokenizer") != TOKENIZER:  # keyword search only: the vectors are reused
+        return "the keyword tokenizer changed"
     old, new = manifest.get("documents", {}), {d.doc_id: d.content_hash for d in documents}
     if old == new:
         return ""
@@ -173,7 +175,7 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
         vectors[[r for _, r in part]] = embedder.encode(texts, progress=report)
     titles = {d.doc_id: d.title for d in documents}
     lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{c.text}" for c in chunks])
-    manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key,
+    manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key, "tokenizer": TOKENIZER,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
     store = store_mod.FaissStore(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,
