@@ -52,7 +52,7 @@ CACHE = ROOT / "bench" / "results" / "fit"
 CODE = ["bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/retrieval.py", "bot/store/lexical.py",
         "bot/store/spelling.py", "bot/store/links.py", "bot/answer/conversation.py"]
 MAIN = Tuning(w_mean=0.3, w_bm25=0.5, w_coverage=0.5, w_passage=0.25, w_type=0.0,
-              abstain_weights=(1.0, 0.2, 0.5), baseline_weight=0.5, threshold=0.56, slope=11.842)  # main's
+              abstain_weights=(1.0, 0.2, 0.5, 0.0), baseline_weight=0.5, threshold=0.56, slope=11.842)  # main's
 FUSION_GRID = [(m, b) for m in (0.0, 0.15, 0.3, 0.45) for b in (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0)]
 COV_GRID = np.round(np.arange(0.0, 1.01, 0.1), 3)
 PASSAGE_GRID = np.round(np.arange(0.0, 0.51, 0.05), 3)
@@ -297,15 +297,16 @@ def main() -> None:
     def signals(f: int | None, name: str, mask_fold: int | None, keep: bool) -> tuple[np.ndarray, np.ndarray, list]:
         x = sentence_data(fusion[f], name, mask_fold, keep)
         if not len(x["start"]):
-            return np.zeros((0, 3)), np.zeros(0), []
+            return np.zeros((0, 4)), np.zeros(0), []
         i = best_index(x, sentence_w[f])
-        return np.stack([x["dense"][i], x["cov"][i], x["pcov"][i]], axis=1), x["relevant"][i], x["qids"]
+        return np.stack([x["dense"][i], x["cov"][i], x["pcov"][i], x["kind"][i]], axis=1), x["relevant"][i], x["qids"]
 
     def baseline(f: int | None, corpus: str) -> np.ndarray:
         return signals(f, f"null → {corpus}", None, True)[0].mean(axis=0)
 
-    rules = [(a, b, lam) for a in np.round(np.arange(0, 1.01, 0.1), 2) for b in np.round(np.arange(0, 1.01, 0.1), 2)
-             for lam in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    kind_grid = (0.0,) if args.no_type else (0.0, 0.05, 0.1, 0.15, 0.2)
+    rules = [(a, b, c, lam) for a in np.round(np.arange(0, 1.01, 0.1), 2) for b in np.round(np.arange(0, 1.01, 0.1), 2)
+             for c in kind_grid for lam in (0.0, 0.25, 0.5, 0.75, 1.0)]
 
     def group_scores(f: int | None, train: int | None, keep: bool) -> list[tuple]:
         out = []
@@ -314,12 +315,12 @@ def main() -> None:
             out.append((name, corpus, x, baseline(f, corpus), label, right, qids))
         return out  # type: ignore[return-value]
 
-    def fit_abstention(f: int | None) -> tuple[tuple[float, float, float], float, float, float]:
+    def fit_abstention(f: int | None) -> tuple[tuple[float, ...], float, float, float]:
         data = group_scores(f, f, False)
         dev_ids = {q.qid for q in seed_dev}  # the shipped article's dev set: its training questions must be right
         ranked = []
-        for a, b, lam in rules:
-            w = np.array([1.0, a, b])
+        for a, b, c, lam in rules:
+            w = np.array([1.0, a, b, c])
             accs, dev_ok = [], np.ones(len(THRESHOLDS), dtype=bool)
             for name, _, x, base, label, _, qids in data:
                 s = x @ w - lam * float(base @ w)
@@ -331,19 +332,19 @@ def main() -> None:
             accs_arr = np.array(accs)
             worst, mean = accs_arr.min(axis=0), accs_arr.mean(axis=0)
             for j, t in enumerate(THRESHOLDS):
-                ranked.append((bool(dev_ok[j]), float(worst[j]), float(mean[j]), (a, b, lam, float(t))))
-        ok, _, _, (a, b, lam, t) = max(ranked, key=lambda r: r[:3])
+                ranked.append((bool(dev_ok[j]), float(worst[j]), float(mean[j]), (a, b, c, lam, float(t))))
+        ok, _, _, (a, b, c, lam, t) = max(ranked, key=lambda r: r[:3])
         if not ok:
             print(f"fold {f}: no rule gets every training seed dev question right; best worst-group instead",
                   file=sys.stderr)
         margins, labels = [], []
         for _, _, x, base, label, right, _ in data:
-            w = np.array([1.0, a, b])
+            w = np.array([1.0, a, b, c])
             margins.append(x @ w - lam * float(base @ w) - t)
             labels.append(right if label else np.zeros(len(x)))
         m, y = np.concatenate(margins), np.concatenate(labels)
         slope = float(LogisticRegression(fit_intercept=False, C=10.0).fit(m.reshape(-1, 1), y).coef_[0][0])
-        return (1.0, float(a), float(b)), float(lam), float(t), round(slope, 3)
+        return (1.0, float(a), float(b), float(c)), float(lam), float(t), round(slope, 3)
 
     tunings: dict[int | None, Tuning] = {}
     for f in fusion:
@@ -384,9 +385,9 @@ def main() -> None:
                      everything: bool = False) -> tuple[np.ndarray, np.ndarray]:
         x = sentence_data(point_of(f), name, None if everything else f, True)
         if not len(x["start"]):
-            return np.zeros((0, 3)), np.zeros(0)
+            return np.zeros((0, 4)), np.zeros(0)
         i = best_index(x, sent_of(f))
-        return np.stack([x["dense"][i], x["cov"][i], x["pcov"][i]], axis=1), x["relevant"][i]
+        return np.stack([x["dense"][i], x["cov"][i], x["pcov"][i], x["kind"][i]], axis=1), x["relevant"][i]
 
     main_point = (MAIN.w_mean, MAIN.w_bm25)
     if main_point not in sentences:

@@ -103,8 +103,8 @@ class Citebot:
         scored = score_sentences(store, resolved.focus, ranking, self.tuning)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text)
-                    ) if best else None
+        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text),
+                    float(best.kind)) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
 
     def use_tuning(self, tuning: Tuning) -> None:
@@ -154,7 +154,7 @@ class Evidence:
     query: str
     ranking: Ranking
     scored: list[Scored]
-    features: tuple[float, float, float] | None  # the abstention model's inputs (see `abstention`)
+    features: Signals | None  # the abstention model's inputs (see `abstention`)
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
 
 

@@ -1,11 +1,13 @@
-"""Should the bot answer at all? A fitted linear rule over three signals of the best sentence found,
+"""Should the bot answer at all? A fitted linear rule over four signals of the best sentence found,
 measured against what unrelated questions score in the same library, turned into a confidence.
 
-The signals are the best sentence's cosine to the question and the IDF-weighted share of the question's
-terms that the sentence, and its whole passage, contain. Their level depends on the library (a big
-library has a close-ish sentence for anything), so a share of their mean over a fixed set of unrelated
-everyday questions (`null_questions.txt`) asked of the same library is subtracted, computed once per
-index. The weights, the threshold and the slope that maps the score to a confidence come from `tuning`
+The signals are the best sentence's cosine to the question, the IDF-weighted share of the question's
+terms that the sentence, and its whole passage, contain, and whether the sentence holds the kind of thing
+the question asks for (`answer_type`: a date for "when" …), which lets short evidence such as a
+reference entry or a table row answer although its wording is far from the question's. Their level
+depends on the library (a big library has a close-ish sentence for anything), so a share of their mean
+over a fixed set of unrelated everyday questions (`null_questions.txt`) asked of the same library is
+subtracted, computed once per index. The weights, the threshold and the slope that maps the score to a confidence come from `tuning`
 (fitted by `bench/fit.py` on training folds; the slope so that the confidence matches how often answers
 turn out right on held-out folds). The confidence is 0.5 at the threshold; the bot abstains below
 `Settings.min_confidence`.
@@ -21,8 +23,8 @@ from pathlib import Path
 from bot.answer.tuning import Tuning, load_tuning
 
 NULL_QUESTIONS_FILE = Path(__file__).with_name("null_questions.txt")
-FEATURES = ("sentence_cosine", "sentence_coverage", "passage_coverage")
-Signals = tuple[float, float, float]
+FEATURES = ("sentence_cosine", "sentence_coverage", "passage_coverage", "answer_kind")
+Signals = tuple[float, ...]  # one value per FEATURES
 
 
 def score(signals: Signals, baseline: Signals, tuning: Tuning | None = None) -> float:
@@ -40,7 +42,7 @@ def null_questions() -> tuple[str, ...]:
 def null_means(signals: Sequence[Signals]) -> Signals:
     """The library's baseline: the mean of each signal over the unrelated questions."""
     n = max(len(signals), 1)
-    return (sum(s[0] for s in signals) / n, sum(s[1] for s in signals) / n, sum(s[2] for s in signals) / n)
+    return tuple(sum(s[i] for s in signals) / n for i in range(len(FEATURES)))
 
 
 def confidence(signals: Signals, baseline: Signals, tuning: Tuning | None = None) -> float:

@@ -27,7 +27,7 @@ class Tuning:
     w_coverage: float  # sentence: share of the question's weighted terms it holds
     w_passage: float  # sentence: its passage's fused score / the best passage's
     w_type: float  # sentence: it holds what the question asks for (a date for "when" …), see `answer_type`
-    abstain_weights: tuple[float, float, float]  # over abstention.FEATURES
+    abstain_weights: tuple[float, ...]  # one per abstention.FEATURES
     baseline_weight: float  # share of the library's unrelated-question baseline subtracted
     threshold: float  # abstain below this evidence score
     slope: float  # confidence = sigmoid(slope·(score − threshold))
