@@ -7,9 +7,9 @@ the question asks for (`answer_type`: a date for "when" …), which lets short e
 reference entry or a table row answer although its wording is far from the question's. Their level
 depends on the library (a big library has a close-ish sentence for anything), so a share of their mean
 over a fixed set of unrelated everyday questions (`null_questions.txt`) asked of the same library is
-subtracted, computed once per index. The weights, the threshold and the slope that maps the score to a confidence come from `tuning`
-(fitted by `bench/fit.py` on training folds; the slope so that the confidence matches how often answers
-turn out right on held-out folds). The confidence is 0.5 at the threshold; the bot abstains below
+subtracted, computed once per index. The weights, the threshold and the slope that maps the score to a
+confidence come from `tuning` (fitted by `bench/fit.py` on training folds; the slope so that the
+confidence matches how often answers turn out right). The confidence is 0.5 at the threshold; the bot abstains below
 `Settings.min_confidence`.
 """
 
