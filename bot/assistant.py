@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answer.abstention import Signals, confidence, null_means, null_questions
-from bot.answer.compose import NOT_FOUND, Scored, compose, coverage, score_sentences
+from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
@@ -101,6 +101,7 @@ class Citebot:
         ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode, self.tuning)
         clock.lap("retrieve")
         scored = score_sentences(store, resolved.focus, ranking, self.tuning)
+        ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text),

@@ -12,7 +12,7 @@ decided by `abstention`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -76,6 +76,18 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             scored.append(Scored(row, hit, score, dense, cov, passage, holds))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def by_best_sentence(ranking: Ranking, scored: list[Scored]) -> Ranking:
+    """The re-scored passages re-ordered by their best sentence's score (the rest keep their rank): the
+    passage the answer cites first is the first one retrieved, and sentence-level evidence (terms, answer
+    kind) corrects the fused passage order."""
+    best: dict[int, float] = {}
+    for s in scored:  # best first
+        best.setdefault(s.hit.chunk_id, s.score)
+    head = sorted(ranking.hits[:RESCORE_PASSAGES], key=lambda h: -best.get(h.chunk_id, float("-inf")))
+    hits = tuple(replace(h, rank=r + 1) for r, h in enumerate([*head, *ranking.hits[RESCORE_PASSAGES:]]))
+    return Ranking(hits=hits, query_vector=ranking.query_vector)
 
 
 def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str, tuple[Citation, ...]]:
