@@ -72,7 +72,8 @@ def main() -> None:
     squad_all = load_questions(EVAL / "squad2" / "questions_dev.jsonl")
     titles = {d.doc_id: d.title for d in bots["SQuAD2"].store.documents.values()}
     squad_folds = assign_folds(squad_all, k, titles)
-    seed = load_questions(EVAL / "seed_dev.jsonl") + load_questions(ROOT / "bench" / "seed_extra.jsonl")
+    dev = load_questions(EVAL / "seed_dev.jsonl")
+    seed = dev + load_questions(ROOT / "bench" / "seed_extra.jsonl")  # split file by file, as bench/fit.py does
     hotpot = load_questions(EVAL / "hotpotqa" / "questions.jsonl")
     lines = [s.strip() for s in (ROOT / "bench" / "out_of_scope.txt").read_text().splitlines() if s.strip()]
     oos = [EvalQuestion(f"oos{i}", (t,), False) for i, t in enumerate(lines)]
@@ -80,7 +81,7 @@ def main() -> None:
     adversarial = [(q, f) for q, f in zip(squad_all, squad_folds, strict=True) if not q.answerable][:300]
     sets = [("SQuAD2 answerable", "SQuAD2", [q for q, _ in squad], [f for _, f in squad]),
             ("HotpotQA", "HotpotQA", hotpot, assign_folds(hotpot, k, {})),
-            ("seed dev + extra", "seed", seed, assign_folds(seed, k, {}))]
+            ("seed dev + extra", "seed", seed, assign_folds(dev, k, {}) + assign_folds(seed[len(dev):], k, {}))]
     sets += [(f"out-of-scope → {name}", name, oos, assign_folds(oos, k, {})) for name in bots]
     results = {}
     for label, corpus, qs, folds in sets:
@@ -109,7 +110,7 @@ def plot(conf: np.ndarray, ok: np.ndarray, error: float, n: int, bins: int = 10)
     top.plot(mean_conf, accuracy, marker="o", color="black", label="mean confidence in the bin")
     top.set_ylabel("answered right")
     top.set_ylim(0, 1)
-    top.set_title(f"Citebot confidence, held-out folds: ECE {error:.3f} ({n} questions)")
+    top.set_title(f"Citebot confidence on held-out folds: ECE {error:.3f}, {n} questions", fontsize=10)
     top.legend(loc="upper left", fontsize=8)
     bottom.bar(centers, counts, width=1 / bins, edgecolor="black", color="tab:blue")
     bottom.set_xlabel("confidence")

@@ -5,7 +5,8 @@ Labelled questions: SQuAD2 (answerable, and its adversarial unanswerable ones, r
 the seed article's dev set plus bench/seed_extra.jsonl, and everyday out-of-scope questions
 (bench/out_of_scope.txt); negatives for abstention are also questions asked of another corpus. Each set
 is split into K folds by `bot.evaluate.assign_folds` (questions about one article share a fold; the seed
-questions, all about one article, are split question by question). For each fold, on the other folds:
+questions, all about one article, are split question by question, each file on its own, as `bot eval
+FILE --folds K` splits it). For each fold, on the other folds:
   1. fusion weights (`retrieval`): grid, maximising SQuAD2 recall@1 + recall@5 + HotpotQA both-gold@10;
   2. sentence weights (`compose`, incl. the answer-type signal): grid, maximising the share of questions
      whose top sentence holds the answer (SQuAD2 and seed, 3:1);
@@ -187,8 +188,11 @@ def main() -> None:
     hotpot = load_questions(EVAL / "hotpotqa" / "questions.jsonl")
     hotpot_fold = dict(zip((q.qid for q in hotpot), assign_folds(hotpot, k, corpora["hotpot"].titles), strict=True))
     seed_dev = load_questions(EVAL / "seed_dev.jsonl")
-    seed = seed_dev + load_questions(ROOT / "bench" / "seed_extra.jsonl")
-    seed_fold = dict(zip((q.qid for q in seed), assign_folds(seed, k, {}), strict=True))
+    seed_extra = load_questions(ROOT / "bench" / "seed_extra.jsonl")
+    seed = seed_dev + seed_extra
+    # each file split on its own, so that `bot eval FILE --folds K` finds the same folds
+    seed_fold = dict(zip((q.qid for q in seed), assign_folds(seed_dev, k, {}) + assign_folds(seed_extra, k, {}),
+                         strict=True))
     oos_lines = [line.strip() for line in (ROOT / "bench" / "out_of_scope.txt").read_text().splitlines()
                  if line.strip()]
     oos = [EvalQuestion(f"oos{i}", (text,), False) for i, text in enumerate(oos_lines)]

@@ -88,6 +88,8 @@ def test_eval_fold_options_are_checked() -> None:
     assert _held_out_folds(SimpleNamespace(folds=None, fold=None)) == []
     assert _held_out_folds(SimpleNamespace(folds=k, fold=None)) == list(range(k))
     assert _held_out_folds(SimpleNamespace(folds=k, fold=1)) == [1]
+    with pytest.raises(BotError, match="--limit changes the folds; use --folds without --limit"):
+        _held_out_folds(SimpleNamespace(folds=k, fold=None, limit=100))
     with pytest.raises(BotError, match="--fold needs --folds K"):
         _held_out_folds(SimpleNamespace(folds=None, fold=1))
     with pytest.raises(BotError, match=f"fitted with {k} folds; use --folds {k}"):

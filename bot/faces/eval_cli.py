@@ -66,6 +66,8 @@ def _held_out_folds(args: argparse.Namespace) -> list[int]:
         if args.fold is not None:
             raise BotError("--fold needs --folds K.")
         return []
+    if getattr(args, "limit", None) is not None:  # folds are made from the whole file (bot.evaluate.assign_folds)
+        raise BotError("--limit changes the folds; use --folds without --limit.")
     if args.folds != fold_count():
         raise BotError(f"The shipped weights were fitted with {fold_count()} folds; use --folds {fold_count()}.")
     if args.fold is None:
