@@ -315,10 +315,11 @@ def main() -> None:
         out = []
         for name, corpus, _, label in groups:
             x, right, qids = signals(f, name, train, keep)
-            if args.no_type:
-                x = x.copy()
-                x[:, 3] = 0.0
-            out.append((name, corpus, x, baseline(f, corpus), label, right, qids))
+            base = baseline(f, corpus)
+            if args.no_type:  # the answer-type signal left out of abstention too
+                x, base = x.copy(), base.copy()
+                x[:, 3], base[3] = 0.0, 0.0
+            out.append((name, corpus, x, base, label, right, qids))
         return out
 
     def fit_abstention(f: int | None) -> tuple[tuple[float, ...], float, float, float]:
