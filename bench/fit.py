@@ -41,20 +41,18 @@ from bot.answer.compose import coverage, score_sentences
 from bot.answer.conversation import resolve
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import rank
-from bot.answer.term_weights import term_weights
 from bot.answer.tuning import TUNED_FILE, Tuning
 from bot.assistant import Citebot
 from bot.config import load_settings
 from bot.evaluate import EvalQuestion, assign_folds, contains_answer, is_relevant, load_questions
 from bot.faces.eval_cli import corpus_bot
-from bot.store.lexical import TOKENIZER
+from bot.store.lexical import TOKENIZER, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 CACHE = ROOT / "bench" / "results" / "fit"
-RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/store/lexical.py", "bot/store/spelling.py", "bot/store/links.py",
-                  "bot/answer/conversation.py"]
-CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/term_weights.py"]
+CODE = ["bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/retrieval.py", "bot/store/lexical.py",
+        "bot/store/spelling.py", "bot/store/links.py", "bot/answer/conversation.py"]
 MAIN = Tuning(w_mean=0.3, w_bm25=0.5, w_coverage=0.5, w_passage=0.25, w_type=0.0,
               abstain_weights=(1.0, 0.2, 0.5, 0.0), baseline_weight=0.5, threshold=0.56, slope=11.842)  # main's
 FUSION_GRID = [(m, b) for m in (0.0, 0.15, 0.3, 0.45) for b in (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0)]
@@ -128,14 +126,14 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
     for q in questions:
         query = query_of(q.turns[-1])
         scored = score_sentences(store, query, corpus.ranking(query, tuning), tuning)
-        weights = term_weights(store.lexical, query)
+        terms = tokenize(query)
         passage_cov: dict[int, float] = {}
         row: dict[str, list] = {k: [] for k in ("dense", "cov", "passage", "kind", "pcov", "gold", "relevant")}
         for s in scored:
             _, start, end = (int(x) for x in store.sentences[s.row])
             text = store.documents[s.hit.chunk.doc_id].text[start:end]
             if s.hit.chunk_id not in passage_cov:
-                passage_cov[s.hit.chunk_id] = coverage(weights, s.hit.chunk.text)
+                passage_cov[s.hit.chunk_id] = coverage(store.lexical, terms, s.hit.chunk.text)
             answerable = q.answerable and bool(q.answers_any or q.answers_all or q.gold_doc_ids)
             row["dense"].append(s.dense)
             row["cov"].append(s.coverage)
@@ -150,8 +148,8 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
     return out
 
 
-def code_key(corpus: Corpus, files: list[str] = CODE) -> str:
-    digest = hashlib.sha256("".join((ROOT / p).read_text() for p in files).encode()).hexdigest()[:12]
+def code_key(corpus: Corpus) -> str:
+    digest = hashlib.sha256("".join((ROOT / p).read_text() for p in CODE).encode()).hexdigest()[:12]
     return f"{corpus.bot.embedder.name}|{TOKENIZER}|{digest}|{corpus.name}"
 
 
@@ -229,8 +227,7 @@ def main() -> None:
     for w_mean, w_bm25 in FUSION_GRID:
         t = replace(MAIN, w_mean=w_mean, w_bm25=w_bm25)
         retrieval[(w_mean, w_bm25)] = tuple(
-            cached(fusion_key(t), code_key(corpora[c], RETRIEVAL_CODE),
-                   lambda t=t, c=c, qs=qs: retrieval_rows(corpora[c], qs, t))
+            cached(fusion_key(t), code_key(corpora[c]), lambda t=t, c=c, qs=qs: retrieval_rows(corpora[c], qs, t))
             for c, qs in (("squad", squad), ("hotpot", hotpot)))
     sq_fold = np.array([folds[q.qid] for q in squad])
     hp_fold = np.array([folds[q.qid] for q in hotpot])

@@ -20,7 +20,6 @@ from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, cov
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
-from bot.answer.term_weights import term_weights
 from bot.answer.tuning import Tuning, load_tuning
 from bot.config import Settings
 from bot.embed.base import Embedder
@@ -29,6 +28,7 @@ from bot.errors import QuestionError
 from bot.ingest.folder import Skipped
 from bot.store.base import Store
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
+from bot.store.lexical import tokenize
 from bot.store.sync import SyncPlan, sync_folder
 from bot.types import Answer, Document
 
@@ -104,8 +104,8 @@ class Citebot:
         ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        features = (best.dense, best.coverage, coverage(term_weights(store.lexical, resolved.focus),
-                                                        best.hit.chunk.text), float(best.kind)) if best else None
+        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text),
+                    float(best.kind)) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
 
     def use_tuning(self, tuning: Tuning) -> None:

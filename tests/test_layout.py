@@ -34,7 +34,6 @@ ONE_HOME = {
     "sentence_transformers": "bot.embed.sbert",
     "bm25s": "bot.store.lexical",
     "breame": "bot.store.spelling",
-    "wordfreq": "bot.answer.term_weights",
     "pymilvus": "bot.store.milvus_store",
     "ray": "bot.store.ray_embed",
 }

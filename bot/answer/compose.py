@@ -2,7 +2,7 @@
 honest "not in the documents".
 
 Every sentence of the best passages is re-scored (its cosine to the question, how much of the question's
-weighted vocabulary it contains (`term_weights`), its passage's rank score, and whether it holds the kind of thing the
+weighted vocabulary it contains, its passage's rank score, and whether it holds the kind of thing the
 question asks for, `answer_type`; weights fitted by `bench/fit.py`); the best one or two become the answer and
 each cites the passage it comes from. A sentence that points at one of the document's own references
 (`…countries[2].`) or names its authors also cites that reference entry. Whether to answer at all is
@@ -18,10 +18,9 @@ import numpy as np
 
 from bot.answer.answer_type import expected_kind, holds_kind
 from bot.answer.retrieval import Ranking
-from bot.answer.term_weights import term_weights
 from bot.answer.tuning import Tuning, load_tuning
 from bot.store.base import Store
-from bot.store.lexical import tokenize
+from bot.store.lexical import LexicalIndex, tokenize
 from bot.types import Citation, Hit
 
 NOT_FOUND = "I could not find this in the documents."
@@ -45,11 +44,12 @@ class Scored:
     kind: bool  # holds what the question asks for (`answer_type`)
 
 
-def coverage(weights: dict[str, float], text: str) -> float:
-    """The weighted share of the question's terms (`term_weights`) that `text` contains (0..1)."""
-    if not weights:
+def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:
+    """The IDF-weighted share of the question's terms that `text` contains (0..1)."""
+    if not query_terms:
         return 0.0
     present = set(tokenize(text))
+    weights = {t: lexical.idf(t) for t in set(query_terms)}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
@@ -60,7 +60,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
         return []
-    weights = term_weights(store.lexical, query)
+    terms = tokenize(query)
     kind = expected_kind(query)
     top = hits[0].score
     scored = []
@@ -69,7 +69,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             _, start, end = store.sentences[row]
             text = store.documents[hit.chunk.doc_id].text[start:end]
             dense = float(np.dot(store.vectors[row], ranking.query_vector))
-            cov = coverage(weights, text)
+            cov = coverage(store.lexical, terms, text)
             passage = hit.score / top if top > 0 else 0.0
             holds = holds_kind(kind, text, query)
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
