@@ -175,6 +175,8 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-type", action="store_true", help="fit without the answer-type signal (w_type = 0)")
     parser.add_argument("--dry-run", action="store_true", help="report, but do not write tuned.json")
+    parser.add_argument("--keep-fusion", action="store_true",
+                        help="keep tuned.json's fusion weights per fold (skip their grid); refit the rest")
     args = parser.parse_args()
     started = time.time()
     k = args.folds
@@ -224,7 +226,13 @@ def main() -> None:
 
     # 1. fusion: every grid point's gold ranks, computed once; folds choose among them
     retrieval = {}
-    for w_mean, w_bm25 in FUSION_GRID:
+    kept: dict[int | None, tuple[float, float]] = {}
+    if args.keep_fusion:
+        old = json.loads(TUNED_FILE.read_text(encoding="utf-8"))
+        for f, t in [*enumerate(old["per_fold"]), (None, old["all"])]:
+            kept[f] = (float(t["w_mean"]), float(t["w_bm25"]))
+    points = list(dict.fromkeys([*kept.values(), (MAIN.w_mean, MAIN.w_bm25)])) if kept else FUSION_GRID
+    for w_mean, w_bm25 in points:
         t = replace(MAIN, w_mean=w_mean, w_bm25=w_bm25)
         retrieval[(w_mean, w_bm25)] = tuple(
             cached(fusion_key(t), code_key(corpora[c]), lambda t=t, c=c, qs=qs: retrieval_rows(corpora[c], qs, t))
@@ -246,7 +254,7 @@ def main() -> None:
         return max(FUSION_GRID, key=lambda p: (sum(v for n, v in retrieval_figures(p, sq, hp).items()
                                                    if n != "squad_recall@10"), -abs(p[0] - 0.3) - abs(p[1] - 0.5)))
 
-    fusion = {f: fit_fusion(f) for f in [*range(k), None]}
+    fusion = kept or {f: fit_fusion(f) for f in [*range(k), None]}
 
     # 2. sentences: signals of every re-scored sentence under each fold's fusion weights
     population = groups + extra + [(f"null → {c}", c, nulls, 0) for c in corpora]
