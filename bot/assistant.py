@@ -47,6 +47,8 @@ class Citebot:
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed
+        self.notices: list[str] = []  # lines the last sync wants shown (following another folder)
+        self.held = ""  # why the last sync kept the index instead of following the folder ("" when it did not)
         self._recalled: OrderedDict[tuple[str, tuple[Turn, ...], str], Turn] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -54,13 +56,16 @@ class Citebot:
              force: bool = False) -> BuildReport:
         """Make the index match the documents folder (or the given documents); says what it did.
 
-        A folder sync reads only new and changed files; `skipped` and `plan` say what it found."""
+        A folder sync reads only new and changed files; `skipped` and `plan` say what it found. A folder
+        that is missing, or that would empty the index, keeps the index: the report's action is "kept"."""
         if documents is not None:
             self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
         else:
             result = sync_folder(self.settings, self.embedder, progress, force)
             self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
+            self.notices = list(result.notices)
             report = result.report
+        self.held = report.reason if report.action == "kept" else ""
         with self._lock:
             self._recalled.clear()  # recalled answers came from the previous index
         return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Mean tesseract confidence of a cited sentence's words under which the citation says the reading is doubtful;
 # words read right on the generated scans of tests/test_ocr.py score 88–97.
@@ -147,6 +147,14 @@ class Citation:
     also_in: tuple[str, ...] = ()  # other documents where the same passage appears word for word
     header: str = ""  # for a table row: its table's header line as written, shown above the row
     boxes: tuple[WordBox, ...] = ()  # the sentence's words on the page (empty for formats without pages)
+    page: int | None = None  # page of the cited sentence: a passage may run over a page break
+
+    @property
+    def location(self) -> str:
+        """The passage's location in words, naming the page the cited sentence starts on."""
+        if self.page is None or self.page == self.chunk.page:
+            return self.chunk.location
+        return replace(self.chunk, page=self.page).location
 
     @property
     def ocr_confidence(self) -> float | None:

@@ -123,6 +123,7 @@ def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: fl
     citations.append(Citation(n=len(citations) + 1, doc_id=doc.doc_id, title=doc.title, source=doc.source,
                               chunk=hit.chunk, sentence_start=start, sentence_end=end,
                               sentence=doc.text[start:end], score=round(score, 4), boxes=doc.boxes_in(start, end),
+                              page=doc.page_at(start),
                               also_in=hit.also_in,
                               header=header_above(doc.text, hit.chunk.start) if hit.chunk.kind == "row" else ""))
     return len(citations)

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import sys
 from pathlib import Path
 
 from bot.answer.tuning import fold_count, load_tuning
 from bot.assistant import Citebot
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.embed.choose import make_embedder
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, Outcome, assign_folds, load_corpus, load_questions, run, summarize
 from bot.faces.progress import StageBars, counter
+from bot.faces.schema import dumps
 from bot.ingest.folder import read_folder
 
 _MODES = ("hybrid", "dense", "bm25")
@@ -38,7 +38,9 @@ def run_eval(args: argparse.Namespace) -> int:
         raise BotError(f"--modes takes some of {', '.join(_MODES)}; got {args.modes!r}")
     questions = load_questions(args.questions)[: args.limit]
     folds = _held_out_folds(args)
-    bot = corpus_bot(load_settings(docs_dir=args.docs, index_dir=args.index), args.corpus)
+    from bot.faces.cli import settings_of  # cli imports this module when `eval` runs, not before
+
+    bot = corpus_bot(settings_of(args), args.corpus)
     fold_of = assign_folds(questions, args.folds, {d.doc_id: d.title for d in bot.store.documents.values()}) \
         if folds and bot.store else []
     results = {}
@@ -53,8 +55,8 @@ def run_eval(args: argparse.Namespace) -> int:
                 outcomes += run(asked, lambda q, h, m=mode: bot.ask(q, h, mode=m), progress=bar.update)
         results[mode] = summarize(outcomes, ks)
     if args.json:
-        print(json.dumps({"questions_file": args.questions.name, "index": bot.settings.index_dir.name,
-                          "held_out_folds": folds, "results": results}))
+        print(dumps({"questions_file": args.questions.name, "index": bot.settings.index_dir.name,
+                     "held_out_folds": folds, "results": results}))
     else:
         print(format_table(results))
     return 0

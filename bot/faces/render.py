@@ -105,7 +105,7 @@ def _source(c: Citation) -> str:
     sentence = passage[c.sentence_start - offset: c.sentence_end - offset]
     after = passage[c.sentence_end - offset:]
     return (f'<details class="cb-source cb-n-{c.n}"><summary><span class="cb-n">[{c.n}]</span> '
-            f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.chunk.location)}{_ocr_note(c)}</summary>'
+            f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.location)}{_ocr_note(c)}</summary>'
             f'<blockquote class="cb-passage">{_header(c)}{esc(before)}<mark>{esc(sentence)}</mark>{esc(after)}'
             "</blockquote>"
             f'<p class="cb-meta">{esc(c.source or c.doc_id)} · characters {c.chunk.start}–{c.chunk.end} · score '

@@ -28,6 +28,7 @@ from bot.store import faiss_store as store_mod
 from bot.store.base import Store
 from bot.store.folding import passage_for_matching, sentence_for_matching
 from bot.store.lexical import TOKENIZER, LexicalIndex
+from bot.store.ownership import now_stamp
 from bot.types import Chunk, Document
 
 
@@ -42,8 +43,8 @@ EMBED_BATCH = 4096  # sentences per encode call; large enough that length-sortin
 
 @dataclass(frozen=True)
 class BuildReport:
-    action: str  # "loaded" | "built"
-    reason: str  # why it was (re)built; "" when loaded
+    action: str  # "loaded" | "built" | "kept" (the folder could not be trusted; see `ownership`)
+    reason: str  # why it was (re)built, or for "kept" the whole line saying why; "" when loaded
     documents: int
     chunks: int
     sentences: int
@@ -52,6 +53,8 @@ class BuildReport:
     not_utf8: tuple[tuple[str, str], ...] = ()  # (document, how it was decoded) for text files not in UTF-8
 
     def __str__(self) -> str:
+        if self.action == "kept":
+            return self.reason
         if self.action == "loaded":
             return (f"The index is up to date: {self.documents} documents, {self.chunks} passages "
                     f"(loaded in {self.seconds:.1f} s).")
@@ -147,6 +150,7 @@ def update_index(previous: Store | None, missing: str, documents: Sequence[Docum
         previous.manifest, embedder.name, settings) else None
     built, embedded = build(documents, embedder, settings, reusable, progress)
     built.manifest.update(extra)
+    built.manifest["built_at"] = now_stamp()  # shown as "unchanged since …" when the folder goes missing
     store_mod.save(built, settings.index_dir)
     not_utf8 = tuple((d.source or d.doc_id, d.encoding) for d in documents if d.encoding)
     return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
