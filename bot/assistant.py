@@ -20,10 +20,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from bot.answer.abstention import Signals, confidence, null_means, null_questions
-from bot.answer.compose import NOT_FOUND, Scored, compose, coverage, score_sentences
+from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
+from bot.answer.tuning import Tuning, load_tuning
 from bot.answer.writer import Passage, Writer, passages_from_store
 from bot.answer.written import Written, write
 from bot.config import Settings
@@ -49,8 +50,9 @@ NO_LLM = ("The language-model writer needs BOT_LLM_URL, an OpenAI-compatible end
 
 class Citebot:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None,
-                 writer: Writer | None = None) -> None:
+                 tuning: Tuning | None = None, writer: Writer | None = None) -> None:
         self.settings = settings
+        self.tuning = tuning or load_tuning()  # fitted weights; `bot eval --folds` swaps in a fold's
         self.writer = writer  # the language-model writer; made from the settings when first needed
         if settings.llm and writer is None and not settings.llm_url:
             raise BotError(NO_LLM)
@@ -115,15 +117,24 @@ class Citebot:
         query = resolved.query
         vector = self.embedder.encode([fold(query)])[0]
         clock.lap("embed")
-        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
+        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode, self.tuning)
         clock.lap("retrieve")
-        scored = score_sentences(store, resolved.focus, ranking)
+        scored = score_sentences(store, resolved.focus, ranking, self.tuning)
+        ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus),
-                                                      passage_for_matching(best.hit.chunk))
-                    ) if best else None
+                                                       passage_for_matching(best.hit.chunk)),
+                    float(best.kind)) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
+
+    def use_tuning(self, tuning: Tuning) -> None:
+        """Answer with other fitted weights from now on (the evaluator's held-out folds)."""
+        self.tuning = tuning
+        if self.store is not None:
+            self.store.baseline = None  # it depends on the weights
+        with self._lock:
+            self._recalled.clear()
 
     def baseline(self, store: Store) -> Signals:
         """What unrelated questions score in `store` (see `abstention`); computed once per index."""
@@ -149,7 +160,7 @@ class Citebot:
         clock = _Clock()
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
-        conf = confidence(ev.features, self.baseline(ev.store)) if ev.features else 0.0
+        conf = confidence(ev.features, self.baseline(ev.store), self.tuning) if ev.features else 0.0
         if not scored or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:
@@ -218,7 +229,7 @@ class Evidence:
     query: str
     ranking: Ranking
     scored: list[Scored]
-    features: tuple[float, float, float] | None  # the abstention model's inputs (see `abstention`)
+    features: Signals | None  # the abstention model's inputs (see `abstention`)
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
 
 

@@ -108,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--modes", default="hybrid", help="comma-separated: hybrid, dense, bm25")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--folds", type=int, help="held-out figures: answer each question with the weights fitted "
+                   "without its fold (K must be the fold count of bot/answer/tuned.json)")
+    p.add_argument("--fold", type=int, help="with --folds: only this fold (0..K-1)")
     p = command("serve", "start the web UI", _cmd_serve)
     p.add_argument("--shared", action="store_true", help="shared deployment: uploads stay private per session")
     p.add_argument("--port", type=int)

@@ -136,8 +136,9 @@ def session_store(main: Store, uploads: Sequence[Document], embedder: Embedder, 
 
 def session_bot(bot: Citebot, private: PrivateLibrary | None) -> Citebot:
     """The bot to ask in one session: the shared one, or one over that session's private library."""
-    return bot if private is None else Citebot(bot.settings, embedder=bot.embedder, store=private.store,
-                                                      writer=bot.writer)
+    if private is None:
+        return bot
+    return Citebot(bot.settings, embedder=bot.embedder, store=private.store, writer=bot.writer)
 
 
 def _checked(files: Sequence[Upload], settings: Settings, already: int = 0) -> Iterable[tuple[Upload, str, str]]:

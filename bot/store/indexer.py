@@ -27,7 +27,7 @@ from bot.ingest.reading import SUPPORTED
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
 from bot.store.folding import passage_for_matching, sentence_for_matching
-from bot.store.lexical import LexicalIndex
+from bot.store.lexical import TOKENIZER, LexicalIndex
 from bot.store.ownership import now_stamp
 from bot.types import Chunk, Document
 
@@ -71,6 +71,8 @@ def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder
     reason = settings_reason(manifest, embedder.name, settings)
     if reason:
         return reason
+    if manifest.get("tokenizer") != TOKENIZER:  # keyword search only: the vectors are reused
+        return "the keyword tokenizer changed"
     old, new = manifest.get("documents", {}), {d.doc_id: d.content_hash for d in documents}
     if old == new:
         return ""
@@ -198,7 +200,7 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     titles = {d.doc_id: d.title for d in documents}
     # A passage is found by its document's title and its section heading too (a heading is not a passage).
     lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{passage_for_matching(c)}" for c in chunks])
-    manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings),
+    manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings), "tokenizer": TOKENIZER,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
     store = store_mod.FaissStore(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,
