@@ -14,7 +14,6 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -23,6 +22,7 @@ from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, IndexError_
 from bot.ingest.chunking import chunk_document
+from bot.store import backend
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
 from bot.store.lexical import LexicalIndex
@@ -85,10 +85,10 @@ def settings_reason(manifest: dict[str, Any], model: str, settings: Settings) ->
     return ""
 
 
-def load_previous(index_dir: Path) -> tuple[Store | None, str]:
+def load_previous(settings: Settings) -> tuple[Store | None, str]:
     """The saved index, or None and why there is none usable ("no index yet", "the index was damaged")."""
     try:
-        return store_mod.load(index_dir), ""
+        return backend.load(settings), ""
     except IndexError_ as err:
         return None, ("no index yet" if "no index" in str(err) else "the index was damaged")
 
@@ -97,8 +97,8 @@ def ensure_index(documents: Sequence[Document], embedder: Embedder, settings: Se
                  progress: StageProgress | None = None, force: bool = False) -> tuple[Store, BuildReport]:
     """The up-to-date index for `documents`: loaded from `settings.index_dir`, or built and saved there."""
     started = time.perf_counter()
-    with store_mod.build_lock(settings.index_dir):
-        previous, missing = load_previous(settings.index_dir)
+    with backend.build_lock(settings):
+        previous, missing = load_previous(settings)
         return update_index(previous, missing, documents, embedder, settings, progress, force, started=started)
 
 
@@ -127,7 +127,7 @@ def update_index(previous: Store | None, missing: str, documents: Sequence[Docum
         previous.manifest, embedder.name, settings) else None
     built, embedded = build(documents, embedder, settings, reusable, progress)
     built.manifest.update(extra)
-    store_mod.save(built, settings.index_dir)
+    backend.save(built, settings)
     return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
                               time.perf_counter() - started)
 
@@ -176,8 +176,12 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
-    store = store_mod.FaissStore(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,
-                  sentences=np.asarray(rows, dtype=np.int64).reshape(-1, 3), vectors=vectors, lexical=lexical)
+    parts = {"manifest": manifest, "documents": {d.doc_id: d for d in documents}, "chunks": chunks,
+             "sentences": np.asarray(rows, dtype=np.int64).reshape(-1, 3), "vectors": vectors, "lexical": lexical}
+    if settings.store == "milvus":
+        from bot.store import milvus_store  # only when chosen: the default never loads pymilvus
+        return milvus_store.make(**parts), len(to_embed)
+    store = store_mod.FaissStore(**parts)
     return store, len(to_embed)
 
 

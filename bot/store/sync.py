@@ -21,7 +21,7 @@ from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
 from bot.ingest.folder import FoundFile, Skipped, scan_folder
 from bot.ingest.reading import READER_VERSION, Limits, read_file
-from bot.store import faiss_store as store_mod
+from bot.store import backend
 from bot.store.base import Store
 from bot.store.indexer import BuildReport, StageProgress, load_previous, settings_reason, update_index
 from bot.types import Document
@@ -126,7 +126,7 @@ def plan_folder(settings: Settings, model: str) -> SyncPlan:
     """The plan for `settings.docs_dir` against the saved index; reads the manifest only, writes nothing."""
     found, scan_skips = scan_folder(settings.docs_dir, Limits.from_settings(settings).max_bytes)
     try:
-        manifest = store_mod.read_manifest(settings.index_dir)
+        manifest = backend.read_manifest(settings)
     except IndexError_ as err:
         missing = "there is no index yet" if "no index" in str(err) else "the index is damaged"
         return plan_sync(found, {}, scan_skips, reembed=missing)
@@ -139,8 +139,8 @@ def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress 
     """Read what changed in `settings.docs_dir`, re-use the rest, and bring the index up to date."""
     started = time.perf_counter()
     limits = Limits.from_settings(settings)
-    with store_mod.build_lock(settings.index_dir):
-        previous, missing = load_previous(settings.index_dir)
+    with backend.build_lock(settings):
+        previous, missing = load_previous(settings)
         found, scan_skips = scan_folder(settings.docs_dir, limits.max_bytes)
         manifest = previous.manifest if previous is not None else {}
         reread = "a full rebuild was requested" if force else _reread_reason(manifest, settings)
