@@ -48,6 +48,7 @@ PART = 60_000  # characters of ASCII JSON per record row (VARCHAR holds 65,535 b
 BATCH = 2_000  # rows per insert or get call (a few MB per gRPC message)
 CACHE_ROWS = 50_000  # sentence vectors a loaded store keeps (about 75 MB at 384 dimensions)
 _NO_INDEX = "There is no index yet; build one with: python -m bot index"
+CONNECT_TIMEOUT_S = 30.0
 _CONSISTENCY = "Strong"  # a version is read right after it is written, possibly by another process
 
 
@@ -212,7 +213,8 @@ def connect(settings: Settings) -> MilvusClient:
     if not settings.milvus_uri:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return MilvusClient(uri=settings.milvus_target, token=settings.milvus_token, timeout=30)
+        return MilvusClient(uri=settings.milvus_target, token=settings.milvus_token,
+                            timeout=CONNECT_TIMEOUT_S)
     except MilvusException as err:
         raise BotError(f"Cannot reach Milvus at {_where(settings)} ({_reason(err)}); start it or fix "
                        "BOT_MILVUS_URI (and BOT_MILVUS_TOKEN).") from None
