@@ -84,7 +84,7 @@ class MilvusStore:
         hits = self._remote.call("search", self._remote.s, data=[np.asarray(query_vector, np.float32).tolist()],
                                  anns_field="vector", limit=k, search_params=params,
                                  consistency_level=_CONSISTENCY)[0]
-        pairs = sorted((-float(h["distance"]), int(h["row"])) for h in hits)
+        pairs = sorted((-float(h["distance"]), _hit_id(h, "row")) for h in hits)
         return (np.array([r for _, r in pairs], dtype=np.int64),
                 np.array([-s for s, _ in pairs], dtype=np.float32))
 
@@ -199,9 +199,14 @@ class _MilvusLexical:
         hits = self._remote.call("search", self._remote.p, data=[weights], anns_field="bm25",
                                  limit=min(k, self._n), output_fields=[], consistency_level=_CONSISTENCY,
                                  search_params={"metric_type": "IP", "params": {"drop_ratio_search": 0.0}})[0]
-        pairs = sorted((-float(h["distance"]), int(h["chunk_id"])) for h in hits if float(h["distance"]) > 0)
+        pairs = sorted((-float(h["distance"]), _hit_id(h, "chunk_id")) for h in hits if float(h["distance"]) > 0)
         return (np.array([c for _, c in pairs], dtype=np.int64),
                 np.array([-s for s, _ in pairs], dtype=np.float32))
+
+
+def _hit_id(hit: dict[str, Any], primary: str) -> int:
+    """A hit's primary key: servers call it "id", milvus-lite by the field's name."""
+    return int(hit["id"] if "id" in hit else hit[primary])
 
 
 def _idf(n: int, df: int) -> float:
