@@ -40,6 +40,9 @@ class Citebot:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
+        if settings.ray_address:
+            from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
+            self.embedder = RayEmbedder(self.embedder, settings)
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed

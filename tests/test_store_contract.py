@@ -92,7 +92,7 @@ def test_bm25_scores_equal_bm25s(settings_for: Settings) -> None:
     ensure_index(DOCS, FakeEmbedder(), settings_for)
     store = backend.load(settings_for)
     local = LexicalIndex.build([f"{store.documents[c.doc_id].title}\n{c.text}" for c in store.chunks])
-    for query in QUESTIONS + ["kittens kittens tea", "zebra"]:
+    for query in [*QUESTIONS, "kittens kittens tea", "zebra"]:
         ids, scores = store.lexical.search(query, 100)
         want_ids, want_scores = local.search(query, 100)
         assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(
@@ -140,7 +140,7 @@ def test_a_build_killed_before_the_switch_leaves_the_previous_index(
 def test_an_edit_reembeds_only_its_document(settings_for: Settings) -> None:
     ensure_index(DOCS, FakeEmbedder(), settings_for)
     edited = [DOCS[0], DOCS[1], replace(DOCS[2], text="Oolong tea is partly oxidised.")]
-    store, report = ensure_index(edited, FakeEmbedder(), settings_for)
+    _, report = ensure_index(edited, FakeEmbedder(), settings_for)
     assert (report.action, report.embedded, report.reason) == ("built", 1, "documents 1 changed")
     assert "Oolong" in Citebot(settings_for, embedder=FakeEmbedder(), store=backend.load(settings_for)).ask(
         "Which tea is partly oxidised?").text

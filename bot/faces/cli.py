@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="read and re-embed everything")
     p.add_argument("--dry-run", action="store_true", help="print what would be added, changed, removed or renamed, "
                    "and change nothing")
+    p.add_argument("--ray", metavar="ADDRESS", help="embed on the Ray cluster at host:port (or BOT_RAY_ADDRESS); "
+                   "small jobs stay in-process")
     p = command("ask", "answer a question (or one question per stdin line)", _cmd_ask)
     p.add_argument("question", nargs="?", help="omit to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
@@ -114,7 +116,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
         if plan.up_to_date:
             print("The index is up to date.")
         return 0
-    _open(args, show_plan=True)
+    _open(args, show_plan=True, ray_address=args.ray)
     return 0
 
 

@@ -163,8 +163,9 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
         vectors[first_row:first_row + len(cached)] = cached
     # Embedded EMBED_BATCH sentences at a time, written straight into `vectors`: memory stays at the
     # vectors themselves however large the folder, and the progress bar moves steadily.
-    for start in range(0, len(to_embed), EMBED_BATCH):
-        part = to_embed[start:start + EMBED_BATCH]
+    step = getattr(embedder, "batch_hint", EMBED_BATCH)  # a cluster embedder takes one big job instead
+    for start in range(0, len(to_embed), step):
+        part = to_embed[start:start + step]
         texts = [documents[n].text[rows[r][1]:rows[r][2]] for n, r in part]
 
         def report(done: int, _total: int, offset: int = start) -> None:
