@@ -9,6 +9,9 @@ never show the Milvus token.
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -144,6 +147,28 @@ def test_an_edit_reembeds_only_its_document(settings_for: Settings) -> None:
     assert (report.action, report.embedded, report.reason) == ("built", 1, "documents 1 changed")
     assert "Oolong" in Citebot(settings_for, embedder=FakeEmbedder(), store=backend.load(settings_for)).ask(
         "Which tea is partly oxidised?").text
+
+
+def test_another_process_loads_and_answers(settings_for: Settings) -> None:
+    """What a web server does: open the index another process built. Embedded milvus-lite is one process's;
+    it says how to share it instead."""
+    bot = Citebot(settings_for, embedder=FakeEmbedder())
+    bot.open(documents=DOCS)
+    code = ("import sys, pickle; from bot.assistant import Citebot; from bot.embed.fake import FakeEmbedder; "
+            "from bot.store import backend; s = pickle.loads(bytes.fromhex(sys.argv[1])); "
+            "print(Citebot(s, embedder=FakeEmbedder(), store=backend.load(s)).ask(sys.argv[2]).text)")
+    question = "When do kittens open their eyes?"
+    out = subprocess.run([sys.executable, "-c", code, pickle.dumps(settings_for).hex(), question],
+                         capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent)
+    if settings_for.store == "milvus" and not settings_for.milvus_uri:  # embedded: one process at a time
+        assert out.returncode == 1 and out.stderr.strip().splitlines()[-1] == (
+            f"bot.errors.BotError: Cannot open the embedded Milvus database {settings_for.milvus_target}: another "
+            "process may have it open (embedded milvus-lite serves one process). To share it, run: milvus-lite "
+            f"server --data-dir {settings_for.milvus_target} --host 127.0.0.1 --port 19530, and set "
+            "BOT_MILVUS_URI=http://127.0.0.1:19530.")
+        return
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == bot.ask(question).text and "ten days" in out.stdout
 
 
 def test_no_index_yet_says_how_to_build_one(settings_for: Settings) -> None:
