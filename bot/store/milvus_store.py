@@ -9,24 +9,20 @@ then moves the alias, so readers never see half an index and a killed build leav
 answering. The live and the previous version are kept (a reader that loaded the previous one keeps working);
 any other version is a killed build's debris and is dropped by the next build.
 
-BM25 is computed here, from Citebot's own tokenizer, as Lucene BM25 (bm25s's k1, b and idf) baked into sparse
-passage vectors; a query is the sparse vector of its term counts, so inner product = the local store's BM25,
-whatever analyzer the server has. Servers older than 2.4 have no sparse vectors: their indexes answer in
-dense mode only. A loaded store holds the passage table and documents (for offsets and citations) and
-fetches sentence vectors by row when ranking needs them. Deciding what to build is `indexer`'s job.
+BM25 comes from Citebot's own tokenizer as sparse passage vectors (`milvus_rows`), so the server's inner
+product is the local store's BM25 whatever analyzer it has; servers older than 2.4 have no sparse vectors and
+their indexes answer in dense mode only. A loaded store holds the passage table and documents (for offsets and
+citations) and fetches sentence vectors and BM25 terms when a question needs them (`milvus_views`). Deciding
+what to build is `indexer`'s job; how rows look is `milvus_rows`'s; this module talks to the server.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import re
-import threading
 import time
-from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,19 +31,17 @@ from pymilvus import DataType, MilvusClient, MilvusException
 
 from bot.config import Settings
 from bot.errors import BotError, IndexError_
+from bot.store import milvus_rows as rows_mod
 from bot.store.base import Lexical, passage_maps
 from bot.store.faiss_store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_FROM, HNSW_M
-from bot.store.lexical import tokenize
+from bot.store.milvus_views import RemoteLexical, RemoteVectors
 from bot.types import Chunk, Document
 
 # pymilvus logs every failed call with a traceback; the failures that matter become BotErrors here.
 for _name in ("pymilvus", "milvus_lite"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 FORMAT_VERSION = 1
-K1, B = 1.5, 0.75  # bm25s's defaults (Lucene variant), so scores equal the local store's
-PART = 60_000  # characters of ASCII JSON per record row (VARCHAR holds 65,535 bytes)
 BATCH = 2_000  # rows per insert or get call (a few MB per gRPC message)
-CACHE_ROWS = 50_000  # sentence vectors a loaded store keeps (about 75 MB at 384 dimensions)
 _NO_INDEX = "There is no index yet; build one with: python -m bot index"
 CONNECT_TIMEOUT_S = 30.0
 # Reads are Bounded (Strong waits for the server's clock: 7.3 vs 1.5 ms a search on milvus-lite); `save` moves
@@ -123,104 +117,18 @@ class _Version:
             it.close()
 
 
-class _RemoteVectors:
-    """`store.vectors` of a loaded Milvus store: rows fetched by id on first use, then kept (LRU)."""
-
-    def __init__(self, remote: _Version, n: int, dim: int) -> None:
-        self._remote, self.shape, self.dtype = remote, (n, dim), np.dtype(np.float32)
-        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def __getitem__(self, key: Any) -> np.ndarray:
-        if isinstance(key, (int, np.integer)):
-            return self._rows([int(key)])[0]
-        if isinstance(key, slice):
-            return self._rows(list(range(*key.indices(self.shape[0]))))
-        return self._rows([int(r) for r in np.asarray(key).reshape(-1)])
-
-    def _rows(self, rows: list[int]) -> np.ndarray:
-        with self._lock:
-            found = {r: self._cache[r] for r in rows if r in self._cache}
-        missing = sorted(set(rows) - found.keys())
-        for start in range(0, len(missing), BATCH):
-            part = missing[start:start + BATCH]
-            for hit in self._remote.call("get", self._remote.s, ids=part, output_fields=["vector"],
-                                         consistency_level=_CONSISTENCY):
-                found[int(hit["row"])] = np.asarray(hit["vector"], dtype=np.float32)
-        with self._lock:
-            for r in missing:
-                self._cache[r] = found[r]
-            while len(self._cache) > CACHE_ROWS:
-                self._cache.popitem(last=False)
-        out = np.zeros((len(rows), self.shape[1]), dtype=np.float32)
-        for i, r in enumerate(rows):
-            out[i] = found[r]
-        return out
-
-
-class _MilvusLexical:
-    """BM25 as inner product of sparse vectors in the passages collection; terms' ids and df from records."""
-
-    def __init__(self, remote: _Version, n_docs: int, sparse: bool) -> None:
-        self._remote, self._n, self._sparse = remote, n_docs, sparse
-        self._terms: OrderedDict[str, tuple[int, int] | None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _lookup(self, terms: Iterable[str]) -> dict[str, tuple[int, int] | None]:
-        """term → (id, document frequency), None for a term no passage holds; fetched once, then kept."""
-        wanted = set(terms)
-        with self._lock:
-            known = {t: self._terms[t] for t in wanted if t in self._terms}
-        missing = sorted(wanted - known.keys())
-        if missing:
-            got = {row["key"][2:]: row["value"] for row in self._remote.call(
-                "get", self._remote.r, ids=[f"t:{t}" for t in missing], output_fields=["value"],
-                consistency_level=_CONSISTENCY)}
-            with self._lock:
-                for t in missing:
-                    ident, df = (int(x) for x in got[t].split()) if t in got else (0, 0)
-                    known[t] = self._terms[t] = (ident, df) if t in got else None
-                while len(self._terms) > 100_000:
-                    self._terms.popitem(last=False)
-        return known
-
-    def idf(self, token: str) -> float:
-        entry = self._lookup([token])[token]
-        return _idf(self._n, entry[1] if entry else 0)
-
-    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(tokenize(query))
-        known = self._lookup(counts)
-        weights = {known[t][0]: float(n) for t, n in counts.items() if known[t] is not None}
-        if not weights or self._n == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if not self._sparse:
-            raise BotError(f"The Milvus server at {self._remote.where} has no BM25 (sparse vectors need Milvus "
-                           "2.4 or newer); ask in dense mode or use a newer server.")
-        hits = self._remote.call("search", self._remote.p, data=[weights], anns_field="bm25",
-                                 limit=min(k, self._n), output_fields=[], consistency_level=_CONSISTENCY,
-                                 search_params={"metric_type": "IP", "params": {"drop_ratio_search": 0.0}})[0]
-        pairs = sorted((-float(h["distance"]), _hit_id(h, "chunk_id")) for h in hits if float(h["distance"]) > 0)
-        return (np.array([c for _, c in pairs], dtype=np.int64),
-                np.array([-s for s, _ in pairs], dtype=np.float32))
-
-
 def _hit_id(hit: dict[str, Any], primary: str) -> int:
     """A hit's primary key: servers call it "id", milvus-lite by the field's name."""
     return int(hit["id"] if "id" in hit else hit[primary])
-
-
-def _idf(n: int, df: int) -> float:
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 def connect(settings: Settings) -> MilvusClient:
     """A client for `settings.milvus_target`; the token is passed to pymilvus and nowhere else."""
     if not settings.milvus_uri:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
+        # Embedded milvus-lite serves gRPC from a thread of this process and logs a traceback for each call it
+        # does not implement (query_iterator's AllocTimestamp, which pymilvus then does without).
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     try:
         return MilvusClient(uri=settings.milvus_target, token=settings.milvus_token,
                             timeout=CONNECT_TIMEOUT_S)
@@ -257,15 +165,6 @@ def _versions(client: MilvusClient, settings: Settings) -> set[str]:
     return {m.group(1) for name in client.list_collections() if (m := pattern.fullmatch(name))}
 
 
-def _joined(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
-    """Records "<kind>:<key>:<part>" → their parts joined in order, keyed "<kind>:<key>"."""
-    parts: dict[str, list[tuple[int, str]]] = {}
-    for row in rows:
-        key, _, n = row["key"].rpartition(":")
-        parts.setdefault(key, []).append((int(n), row["value"]))
-    return {key: "".join(v for _, v in sorted(p)) for key, p in parts.items()}
-
-
 def _open(settings: Settings) -> _Version:
     """The live version, its collections loaded (embedded milvus-lite starts each process with them released)."""
     client = connect(settings)
@@ -287,7 +186,7 @@ def read_manifest(settings: Settings) -> dict[str, Any]:
 
 
 def _manifest(remote: _Version) -> dict[str, Any]:
-    text = _joined(remote.rows(remote.r, ["key", "value"], 'key like "m:%"')).get("m:manifest")
+    text = rows_mod.joined(remote.rows(remote.r, ["key", "value"], 'key like "m:%"')).get("m:manifest")
     manifest = json.loads(text) if text else None
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
         raise IndexError_("The Milvus index is damaged or from another version of Citebot; rebuild it with: "
@@ -300,13 +199,11 @@ def load(settings: Settings) -> MilvusStore:
     remote = _open(settings)
     manifest = _manifest(remote)
     documents = {}
-    for text in _joined(remote.rows(remote.r, ["key", "value"], 'key like "d:%"')).values():
-        d = json.loads(text)
-        documents[d["doc_id"]] = Document(**{**d, "pages": tuple(d["pages"])})
-    infos = sorted((int(row["chunk_id"]), json.loads(row["info"])) for row in remote.rows(
-        remote.p, ["chunk_id", "info"]))
-    chunks = [Chunk(**{**c, "text": documents[c["doc_id"]].text[c["start"]:c["end"]],
-                       "sentences": tuple(tuple(s) for s in c["sentences"])}) for _, c in infos]
+    for text in rows_mod.joined(remote.rows(remote.r, ["key", "value"], 'key like "d:%"')).values():
+        doc = rows_mod.document_of(text)
+        documents[doc.doc_id] = doc
+    infos = sorted((int(row["chunk_id"]), row["info"]) for row in remote.rows(remote.p, ["chunk_id", "info"]))
+    chunks = [rows_mod.chunk_of(info, documents) for _, info in infos]
     counts = manifest.get("counts", {})
     if [i for i, _ in infos] != list(range(len(infos))) or (len(documents), len(chunks)) != (
             counts.get("documents"), counts.get("chunks")):
@@ -317,9 +214,29 @@ def load(settings: Settings) -> MilvusStore:
 
 
 def _attach(store: MilvusStore, remote: _Version) -> MilvusStore:
+    """From now on `store` searches and fetches on the server."""
+    def fetch_rows(rows: list[int]) -> Iterator[tuple[int, Any]]:
+        for start in range(0, len(rows), BATCH):
+            for hit in remote.call("get", remote.s, ids=rows[start:start + BATCH], output_fields=["vector"],
+                                   consistency_level=_CONSISTENCY):
+                yield int(hit["row"]), hit["vector"]
+
+    def fetch_terms(terms: list[str]) -> dict[str, tuple[int, int]]:
+        return {row["key"][2:]: rows_mod.term_of(row["value"]) for row in remote.call(
+            "get", remote.r, ids=[f"t:{t}" for t in terms], output_fields=["value"], consistency_level=_CONSISTENCY)}
+
+    def sparse_search(weights: dict[int, float], k: int) -> list[tuple[int, float]]:
+        hits = remote.call("search", remote.p, data=[weights], anns_field="bm25", limit=k, output_fields=[],
+                           consistency_level=_CONSISTENCY,
+                           search_params={"metric_type": "IP", "params": {"drop_ratio_search": 0.0}})[0]
+        return [(_hit_id(h, "chunk_id"), float(h["distance"])) for h in hits]
+
     store._remote = remote
-    store.vectors = _RemoteVectors(remote, store.size, int(store.manifest["dimension"]))
-    store.lexical = _MilvusLexical(remote, len(store.chunks), bool(store.manifest.get("bm25")))
+    store.vectors = RemoteVectors(fetch_rows, store.size, int(store.manifest["dimension"]))
+    store.lexical = RemoteLexical(
+        fetch_terms, sparse_search if store.manifest.get("bm25") else None, len(store.chunks),
+        f"The Milvus server at {remote.where} has no BM25 (sparse vectors need Milvus 2.4 or newer); ask in dense "
+        "mode or use a newer server.")
     return store
 
 
@@ -337,14 +254,11 @@ def save(store: MilvusStore, settings: Settings) -> None:
     _create(remote, vectors.shape[1], len(vectors), sparse)
     _insert(remote, remote.s, ({"row": i, "chunk_id": int(store.sentences[i, 0]), "vector": vectors[i].tolist()}
                                for i in range(len(vectors))))
-    titles = {d.doc_id: d.title for d in store.documents.values()}
-    tokens = [Counter(tokenize(f"{titles[c.doc_id]}\n{c.text}")) for c in store.chunks]
-    df = Counter(t for doc in tokens for t in doc)
-    term_ids = {t: i for i, t in enumerate(sorted(df))}
-    avgdl = sum(sum(c.values()) for c in tokens) / max(len(tokens), 1)
-    _insert(remote, remote.p, (_passage(store, i, c, tokens[i], term_ids, df, avgdl, sparse)
-                               for i, c in enumerate(store.chunks)))
-    _insert(remote, remote.r, _records(manifest, store.documents.values(), term_ids, df))
+    terms = rows_mod.Terms(store.documents, store.chunks)
+    spans = [store.sentence_rows(i) for i in range(len(store.chunks))]
+    _insert(remote, remote.p, (rows_mod.passage_row(i, c, vectors[spans[i].start:spans[i].stop],
+                                                    terms if sparse else None) for i, c in enumerate(store.chunks)))
+    _insert(remote, remote.r, rows_mod.record_rows(manifest, store.documents.values(), terms))
     for name in (remote.s, remote.p, remote.r):
         remote.call("flush", name)
     _check(remote, len(vectors), len(store.chunks))
@@ -401,34 +315,6 @@ def _insert(remote: _Version, collection: str, rows: Iterable[dict[str, Any]]) -
             batch = []
     if batch:
         remote.call("insert", collection, batch)
-
-
-def _passage(store: MilvusStore, i: int, chunk: Chunk, tokens: Counter[str], term_ids: dict[str, int],
-             df: Counter[str], avgdl: float, sparse: bool) -> dict[str, Any]:
-    info = {k: v for k, v in asdict(chunk).items() if k != "text"}
-    rows = store.sentence_rows(i)
-    mean = np.asarray(store.vectors[rows.start:rows.stop], dtype=np.float32).sum(axis=0)
-    norm = float(np.linalg.norm(mean))
-    row: dict[str, Any] = {"chunk_id": i, "info": json.dumps(info, ensure_ascii=True),
-                           "mean": (mean / norm if norm else mean).tolist()}
-    if sparse:
-        length = sum(tokens.values())
-        n = len(store.chunks)
-        row["bm25"] = {term_ids[t]: _idf(n, df[t]) * tf / (tf + K1 * (1 - B + B * length / avgdl))
-                       for t, tf in tokens.items()}
-    return row
-
-
-def _records(manifest: dict[str, Any], documents: Iterable[Document], term_ids: dict[str, int],
-             df: Counter[str]) -> Iterator[dict[str, Any]]:
-    def parts(key: str, text: str) -> Iterator[dict[str, Any]]:
-        for n, start in enumerate(range(0, max(len(text), 1), PART)):
-            yield {"key": f"{key}:{n}", "value": text[start:start + PART], "unused": [0.0, 0.0]}
-    yield from parts("m:manifest", json.dumps(manifest, ensure_ascii=True))
-    for doc in documents:  # ASCII JSON: any text (lone surrogates too) fits VARCHAR, one byte a character
-        yield from parts(f"d:{doc.doc_id}", json.dumps(asdict(doc), ensure_ascii=True))
-    for term, ident in term_ids.items():
-        yield {"key": f"t:{term}", "value": f"{ident} {df[term]}", "unused": [0.0, 0.0]}
 
 
 def _check(remote: _Version, sentences: int, chunks: int) -> None:
