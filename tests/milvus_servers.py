@@ -127,12 +127,21 @@ def real_server(base_dir: Path) -> Iterator[str]:
             proc.wait()
 
 
+def _loopback_up() -> None:
+    """`ip link set lo up` without needing iproute2: SIOCGIFFLAGS, then SIOCSIFFLAGS with IFF_UP."""
+    import fcntl
+    import struct
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        flags = struct.unpack("16sh", fcntl.ioctl(s, 0x8913, struct.pack("16sh", b"lo", 0)))[1]
+        fcntl.ioctl(s, 0x8914, struct.pack("16sh", b"lo", flags | 0x1))
+
+
 def _jail(base_dir: Path, sock_path: Path) -> None:
     """Inside the namespace: loopback up, Milvus on its default ports, the Unix socket relayed to 19530."""
     import signal
 
     from milvus import MilvusServer
-    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    _loopback_up()
     server = MilvusServer(wait_for_started=False)
     server.set_base_dir(str(base_dir / "milvus"))
     for role in ("rootCoord", "proxy", "queryCoord", "queryNode", "indexNode", "dataCoord", "dataNode"):
