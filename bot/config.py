@@ -35,6 +35,8 @@ class Settings:
     max_upload_files: int = 20
     read_timeout_s: float = 20.0  # wall-clock limit for reading one PDF or big HTML/Word file (in a child)
     read_memory_mb: int = 1024  # address-space limit of that child process
+    ocr: bool = True  # read scanned pages and images with tesseract (when it is installed)
+    ocr_timeout_s: float = 60.0  # wall-clock limit for OCR of one page
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""  # "user:password" turns on login for shared deployments
@@ -46,7 +48,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         positive = ("max_chunk_chars", "top_k", "dense_k", "answer_sentences", "max_question_chars",
-                    "max_upload_mb", "max_upload_files", "read_timeout_s", "read_memory_mb")
+                    "max_upload_mb", "max_upload_files", "read_timeout_s", "read_memory_mb", "ocr_timeout_s")
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")

@@ -8,7 +8,32 @@ so `doc.text[c.start:c.end] == c.text` always holds. No behaviour lives here bey
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
+
+# Mean tesseract confidence of a cited sentence's words under which the citation says the reading is doubtful;
+# words read right on the generated scans of tests/test_ocr.py score 88–97.
+LOW_OCR_CONFIDENCE = 80.0
+
+
+@dataclass(frozen=True)
+class WordBox:
+    """Where the word `Document.text[start:end]` sits on its page, for showing a citation on the page.
+
+    `page` is 1-based; (x0, y0) is the word's top-left and (x1, y1) its bottom-right corner, in PDF points
+    (1/72 inch) from the top-left corner of the page as it is shown (after any /Rotate), y growing down:
+    pdfplumber's (x0, top, x1, bottom). For an image file, points are pixels × 72 / its dpi (1 px = 1 pt
+    when the image does not say). `confidence` is OCR's (0–100); None for a PDF's own text layer.
+    """
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -20,10 +45,18 @@ class Document:
     text: str
     source: str = ""  # what the user calls it (relative path or upload name); never absolute
     pages: tuple[int, ...] = ()  # start offset of each page, for formats that have pages
+    # (start offset, label) of each location mark, in text order: where a reader finds the text in the
+    # format's own words ("slide 3", "slide 3, notes", "sheet Inventory, row 18", "chapter 2: The Storm").
+    marks: tuple[tuple[int, str], ...] = ()
+    boxes: tuple[WordBox, ...] = ()  # word boxes in text order, for PDFs and images (see `WordBox`)
+    notes: tuple[str, ...] = ()  # what the reader left out and why: "page 3: OCR is off (BOT_OCR=0); …"
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(f"{self.title}\0{self.text}".encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"{self.title}\0{self.text}"
+        if self.marks:  # only then, so documents without marks keep the hashes their indexes recorded
+            key += "".join(f"\0{start}\0{label}" for start, label in self.marks)
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None for formats without pages."""
@@ -34,6 +67,15 @@ class Document:
             if start <= offset:
                 page = i
         return page + 1
+
+    def mark_at(self, offset: int) -> str:
+        """The label of the last location mark at or before `offset`; "" before the first or without marks."""
+        i = bisect_right(self.marks, offset, key=lambda mark: mark[0])
+        return self.marks[i - 1][1] if i else ""
+
+    def boxes_in(self, start: int, end: int) -> tuple[WordBox, ...]:
+        """The word boxes of the words overlapping `text[start:end]`."""
+        return tuple(b for b in self.boxes if b.start < end and b.end > start)
 
 
 @dataclass(frozen=True)
@@ -49,10 +91,14 @@ class Chunk:
     ordinal: int  # 1-based position among chunks of the same kind in its document
     sentences: tuple[tuple[int, int], ...]  # absolute spans of its sentences, in order
     page: int | None = None
+    mark: str = ""  # the document's location mark holding its start ("slide 3"), "" when it has none
 
     @property
     def location(self) -> str:
-        """Where a reader finds it, in words: 'paragraph 4', 'reference [2]', 'page 3, paragraph 2'."""
+        """Where a reader finds it, in words: 'paragraph 4', 'reference [2]', 'page 3, paragraph 2'; the
+        location mark alone for formats that have them ('slide 3', 'sheet Inventory, row 18')."""
+        if self.mark:  # the format's own words are what the user can look up; ordinals would only add noise
+            return self.mark
         if self.kind == "reference":
             where = f"reference entry {self.ordinal}"
         elif self.kind == "bullet":
@@ -91,6 +137,22 @@ class Citation:
     sentence_end: int
     sentence: str
     score: float
+    boxes: tuple[WordBox, ...] = ()  # the sentence's words on the page (empty for formats without pages)
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """The mean OCR confidence (0–100) of the sentence's words, None when none of it was OCR'd."""
+        scores = [b.confidence for b in self.boxes if b.confidence is not None]
+        return sum(scores) / len(scores) if scores else None
+
+    @property
+    def ocr_note(self) -> str:
+        """What a reader should know about the sentence's text: "" when the file holds it as text, "OCR text"
+        when it was read from an image, "OCR text, low confidence" when that reading is doubtful."""
+        confidence = self.ocr_confidence
+        if confidence is None:
+            return ""
+        return "OCR text, low confidence" if confidence < LOW_OCR_CONFIDENCE else "OCR text"
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,8 @@ GOOD = pdf_bytes(OWL_PAGES)
      "the PDF is damaged and could not be read; open it and save (or print) it again as a new PDF"),
     ("letter.pdf", b"Dear reader, this is plain text with a .pdf name.",
      "the file is not a PDF (it has no PDF header); check that it was saved as PDF"),
-    ("scan.pdf", pdf_bytes([""]), "the PDF has no text layer (it may be scanned images); OCR is not supported"),
+    ("scan.pdf", pdf_bytes([""]), "the PDF has no text layer (it may be scanned images): OCR found no text on its "
+                                  "pages"),
     ("fake.docx", b"PK\x03\x04 not a zip at all",
      "the file is not a valid Word document (.docx); open it in Word or LibreOffice and save it again as .docx"),
     ("binary.txt", b"\x00\x01\x02\x03 data", "the file looks binary, not text"),
@@ -138,7 +139,10 @@ GOOD = pdf_bytes(OWL_PAGES)
     ("blank.txt", b" \n\t\n", "the file has no text"),
     ("script-only.html", b"<script>alert(1)</script><nav>Menu</nav>",
      "the page has no readable text once scripts and navigation are removed"),
-    ("picture.png", b"\x89PNG", "'.png' files are not supported; use one of .docx, .htm, .html, .md, .pdf, .txt"),
+    ("picture.png", b"\x89PNG", "the image is damaged or not in the format its name says; save it again"),
+    ("picture.bmp", b"BM", "'.bmp' files are not supported; use one of .csv, .docx, .eml, .epub, .htm, .html, "
+                           ".jpeg, .jpg, .md, .odp, .ods, .odt, .pdf, .png, .pptx, .rtf, .tif, .tiff, .tsv, .txt, "
+                           ".xlsm, .xlsx"),
 ])
 def test_bad_files_get_one_line_reasons(tmp_path, name, data, reason):
     path = tmp_path / name

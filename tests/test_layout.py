@@ -35,6 +35,9 @@ ONE_HOME = {
     "bm25s": "bot.store.lexical",
     "pymilvus": "bot.store.milvus_store",
     "ray": "bot.store.ray_embed",
+    "pptx": "bot.ingest.readers.pptx",
+    "openpyxl": "bot.ingest.readers.xlsx",
+    "striprtf": "bot.ingest.readers.rtf",
 }
 
 

@@ -27,7 +27,7 @@ from bot.errors import BotError, IndexError_
 from bot.store import backend
 from bot.store.indexer import ensure_index
 from bot.store.lexical import LexicalIndex
-from bot.types import Document
+from bot.types import Document, WordBox
 from tests import milvus_servers
 
 DOCS = [
@@ -36,7 +36,8 @@ DOCS = [
     Document("dogs.txt", "Dogs", "Dogs bark at strangers. A dog can learn about a hundred words.\n\n"
              "Puppies are born deaf and blind, like kittens."),
     Document("tea.txt", "Tea", "Green tea is steamed soon after picking. Black tea is oxidised before drying.\n\n"
-             "Cats and dogs should not drink tea."),
+             "Cats and dogs should not drink tea.", pages=(0, 79), marks=((0, "slide 1"), (79, "slide 2")),
+             boxes=(WordBox(0, 5, 1, 10.0, 20.0, 40.0, 32.0, 97.5),), notes=("page 2: no text layer",)),
 ]
 QUESTIONS = ["How long does a cat sleep?", "When do kittens open their eyes?", "Which tea is oxidised?",
              "How many words can a dog learn?", "Should pets drink tea?"]

@@ -208,7 +208,7 @@ def test_a_folder_of_only_bad_files_says_why(tmp_path):
         _sync(docs)
     assert str(caught.value) == ("There are no readable documents to index: 2 file(s) were skipped (empty.txt: "
                                  "skipped, the file is empty; scan.pdf: skipped, the PDF has no text layer (it may "
-                                 "be scanned images); OCR is not supported).")
+                                 "be scanned images): OCR found no text on its pages).")
 
 
 def test_progress_names_each_file_read(folder):

@@ -96,8 +96,9 @@ def test_bad_uploads_each_get_a_reason_and_the_rest_go_on(library):
     ])
     assert statuses == [
         UploadStatus("empty.txt", False, "skipped: the file is empty"),
-        UploadStatus("program.exe", False, "skipped: '.exe' files are not supported; use one of .docx, .htm, "
-                                           ".html, .md, .pdf, .txt"),
+        UploadStatus("program.exe", False, "skipped: '.exe' files are not supported; use one of .csv, .docx, "
+                                           ".eml, .epub, .htm, .html, .jpeg, .jpg, .md, .odp, .ods, .odt, .pdf, "
+                                           ".png, .pptx, .rtf, .tif, .tiff, .tsv, .txt, .xlsm, .xlsx"),
         UploadStatus("big.txt", False, "skipped: the file is larger than the 1 MB limit"),
         UploadStatus("cut.pdf", False, "skipped: the PDF is incomplete (it ends before its last section); "
                                        "download or copy it again"),

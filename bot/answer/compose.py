@@ -100,7 +100,7 @@ def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: fl
     doc = store.documents[hit.chunk.doc_id]
     citations.append(Citation(n=len(citations) + 1, doc_id=doc.doc_id, title=doc.title, source=doc.source,
                               chunk=hit.chunk, sentence_start=start, sentence_end=end,
-                              sentence=doc.text[start:end], score=round(score, 4)))
+                              sentence=doc.text[start:end], score=round(score, 4), boxes=doc.boxes_in(start, end)))
     return len(citations)
 
 

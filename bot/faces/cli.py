@@ -102,6 +102,9 @@ def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object
             print(f"  {line}", file=sys.stderr)
     for skipped in bot.skipped:
         print(str(skipped), file=sys.stderr)
+    for doc in bot.store.documents.values() if bot.store is not None else ():
+        for note in doc.notes:  # pages a reader left out of a document it did read
+            print(f"{doc.source or doc.doc_id}: {note}", file=sys.stderr)
     print(str(report), file=sys.stderr)
     return bot
 
@@ -188,7 +191,8 @@ def _emit(answer: Answer, as_json: bool) -> int:
         for hit in answer.retrieved[:3]:
             print(f"  - {hit.chunk.doc_id}, {hit.chunk.location}: {_short(hit.chunk.text)}")
     for c in answer.citations:
-        print(f"  [{c.n}] {c.title} — {c.chunk.location}, characters {c.chunk.start}–{c.chunk.end} "
+        note = f" ({c.ocr_note})" if c.ocr_note else ""
+        print(f"  [{c.n}] {c.title} — {c.chunk.location}{note}, characters {c.chunk.start}–{c.chunk.end} "
               f"(score {c.score:.2f}): “{_short(c.sentence)}”")
     if answer.query != answer.question:
         print(f"  searched for: {answer.query}")

@@ -78,6 +78,9 @@ def document_html(store: Store | None, token: object) -> str:
     page = doc.page_at(s)
     if page is not None:
         where = f"page {page}, {where}"
+    mark = doc.mark_at(s)
+    if mark:
+        where = f"{mark}, {where}"
     return ('<div class="cb-docview">'
             f'<div class="cb-doc-head"><b>{_esc(doc.title)}</b><br><span>{_esc(doc.source or doc.doc_id)} · '
             f"{where}</span></div>"

@@ -23,7 +23,8 @@ class StageBars:
             return
         bar = self._bars.get(stage)
         if bar is None:
-            bar = self._bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=False)
+            unit = "page" if stage == "ocr" else "item"  # OCR counts a file's pages done of its pages
+            bar = self._bars[stage] = tqdm(total=total, desc=stage, unit=unit, file=sys.stderr, leave=False)
         if item:
             bar.set_postfix_str(item[-60:], refresh=False)  # the end of a long path is the part that differs
         bar.update(done - bar.n)

@@ -105,11 +105,17 @@ def _source(c: Citation) -> str:
     sentence = passage[c.sentence_start - offset: c.sentence_end - offset]
     after = passage[c.sentence_end - offset:]
     return (f'<details class="cb-source cb-n-{c.n}"><summary><span class="cb-n">[{c.n}]</span> '
-            f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.chunk.location)}</summary>'
+            f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.chunk.location)}{_ocr_note(c)}</summary>'
             f'<blockquote class="cb-passage">{esc(before)}<mark>{esc(sentence)}</mark>{esc(after)}</blockquote>'
             f'<p class="cb-meta">{esc(c.source or c.doc_id)} · characters {c.chunk.start}–{c.chunk.end} · score '
             f'{c.score:.2f} <button type="button" class="cb-view cb-ref-{reference(c)}">View in document</button>'
             "</p></details>")
+
+
+def _ocr_note(c: Citation) -> str:
+    note = c.ocr_note
+    return f' · <span class="cb-ocr" title="read from an image by OCR; check it on the page">{esc(note)}</span>' \
+        if note else ""
 
 
 def _hit_label(h: Hit) -> str:

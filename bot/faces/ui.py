@@ -4,9 +4,12 @@ The only module that imports gradio. `build_demo` lays out the page (description
 clear button, document panel) and wires a `Citebot` into it: answers stream in (the answer first, then
 its sources and "Why this answer"), follow-ups are resolved from the conversation kept per browser
 session, and clicking [n] or "View in document" opens the whole document in the panel, scrolled to the
-passage (bot/faces/static/viewer.js asks `open_reference` for it). `chat` is the `/chat` API, which takes the
-earlier messages as an optional `history`. `serve` launches with server-side rendering off and errors
-hidden from the browser. HTML is built by `render` and `docview`; styles live in bot/faces/static/citebot.css.
+passage (bot/faces/static/viewer.js asks `open_reference` for it); for PDFs and images the cited page,
+with the sentence highlighted, comes first (`pageview`; Gradio's file route serves the page images from
+its own temporary folder, so nothing is added to what it may serve). `chat` is the `/chat` API, which
+takes the earlier messages as an optional `history`. `serve` launches with server-side rendering off and
+errors hidden from the browser. HTML is built by `render`, `docview` and `pageview`; styles live in
+bot/faces/static/citebot.css.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from bot.assistant import Citebot
 from bot.config import PROJECT_ROOT, Settings
 from bot.errors import BotError
 from bot.faces.docview import EMPTY, document_html
+from bot.faces.pageview import page_html
 from bot.faces.progress import StageBars
 from bot.faces.render import PENDING, answer_html, error_html, escape, question_html
 from bot.faces.schema import answer_dict, error_dict
@@ -127,7 +131,8 @@ def build_demo(bot: Citebot) -> gr.Blocks:
         bot.open()
 
     def open_reference(reference: str) -> str:
-        return document_html(bot.store, reference)
+        # PDFs and images: the cited page with the sentence highlighted, then the text view below it
+        return page_html(bot.store, reference, bot.settings) + document_html(bot.store, reference)
 
     with gr.Blocks(title="Citebot") as demo:
         gr.Markdown("# Citebot")
@@ -145,7 +150,7 @@ def build_demo(bot: Citebot) -> gr.Blocks:
                                  submit_btn="Ask", autofocus=True, max_length=bot.settings.max_question_chars)
                 clear = gr.Button("Clear conversation", elem_id="cb-clear", size="sm", variant="secondary")
                 with gr.Accordion("Add documents", open=False, elem_id="cb-upload"):
-                    files = gr.File(file_count="multiple", type="filepath", label=(
+                    files = gr.File(file_count="multiple", type="filepath", file_types=sorted(SUPPORTED), label=(
                         f"{', '.join(sorted(SUPPORTED))} · up to {bot.settings.max_upload_mb} MB each, "
                         f"{bot.settings.max_upload_files} at a time"))
                     upload_status = gr.Markdown()

@@ -66,7 +66,7 @@ def add_uploads(bot: Citebot, files: Sequence[Upload], progress: StageProgress |
     for upload, name, problem in _checked(files, settings):
         if not problem:
             try:  # read before anything is written, so a file that cannot be indexed never lands in the folder
-                read_file(upload.path, name, limits=Limits.from_settings(settings))
+                read_file(upload.path, name, limits=Limits.from_settings(settings), progress=progress)
                 stored, existed = save_copy(upload.path, settings.docs_dir, name)
             except DocumentError as err:
                 problem = str(err)
@@ -106,7 +106,8 @@ def add_private_uploads(bot: Citebot, files: Sequence[Upload], private: PrivateL
         if not problem:
             doc_id = next(n for n in numbered(name) if n not in taken)  # never shadows a library document
             try:
-                added.append(read_file(upload.path, doc_id, limits=Limits.from_settings(settings)))
+                added.append(read_file(upload.path, doc_id, limits=Limits.from_settings(settings),
+                                       progress=progress))
             except DocumentError as err:
                 problem = str(err)
             else:

@@ -69,6 +69,7 @@ def chunk_document(doc: Document, max_chars: int = 1200) -> list[Chunk]:
                 doc_id=doc.doc_id, start=piece[0][0], end=piece[-1][1],
                 text=doc.text[piece[0][0]:piece[-1][1]], kind=kind, section=chunk_section,
                 ordinal=counts[kind], sentences=tuple(piece), page=doc.page_at(piece[0][0]),
+                mark=doc.mark_at(piece[0][0]),
             ))
     return chunks
 

@@ -35,7 +35,7 @@ from bot.errors import IndexError_
 from bot.store import durable
 from bot.store.base import passage_maps
 from bot.store.lexical import LexicalIndex
-from bot.types import Chunk, Document
+from bot.types import Chunk, Document, WordBox
 
 FORMAT_VERSION = 1
 HNSW_FROM = 100_000  # exact search below this many sentences, graph search above
@@ -154,7 +154,7 @@ def save(store: FaissStore, index_dir: Path) -> Path:
         durable.crash_point("vectors-written")
         np.save(tmp / "sentences.npy", store.sentences, allow_pickle=False)
         durable.write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in store.chunks))
-        durable.write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in store.documents.values()))
+        durable.write_jsonl(tmp / "documents.jsonl", (_document_row(d) for d in store.documents.values()))
         store.lexical.save(tmp / "bm25")
         durable.crash_point("before-manifest")
         files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
@@ -230,7 +230,9 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Fai
         raise IndexError_(f"The index is damaged ({', '.join(sorted(bad)[:3])} missing or changed); rebuild it "
                           "with: python -m bot index")
     try:
-        documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"])})
+        documents = {d["doc_id"]: Document(**{**d, "pages": tuple(d["pages"]), "notes": tuple(d.get("notes", ())),
+                                              "marks": tuple((int(s), str(m)) for s, m in d.get("marks", ())),
+                                              "boxes": tuple(WordBox(*b) for b in d.get("boxes", ()))})
                      for d in durable.read_jsonl(folder / "documents.jsonl")}
         chunks = [Chunk(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
                   for c in durable.read_jsonl(folder / "chunks.jsonl")]
@@ -243,6 +245,13 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Fai
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:
         raise IndexError_("The index is damaged (a file could not be parsed); rebuild it with: "
                           "python -m bot index") from err
+
+
+def _document_row(doc: Document) -> dict[str, Any]:
+    # Word boxes as plain lists (start, end, page, x0, y0, x1, y1, confidence): a third of the size of dicts
+    row = asdict(doc)
+    row["boxes"] = [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1, b.confidence] for b in doc.boxes]
+    return row
 
 
 def _manifest(index_dir: Path, current: dict[str, Any]) -> tuple[Path, bytes, Any]:

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, IndexError_
 from bot.ingest.chunking import chunk_document
+from bot.ingest.reading import SUPPORTED
 from bot.store import backend
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
@@ -112,7 +113,7 @@ def update_index(previous: Store | None, missing: str, documents: Sequence[Docum
     `changes` describes changed documents for the report ("files: 1 changed, 1 renamed")."""
     started = time.perf_counter() if started is None else started
     if not documents:
-        raise BotError("There are no readable documents to index; add .txt, .md, .html, .pdf or .docx files to "
+        raise BotError(f"There are no readable documents to index; add {', '.join(sorted(SUPPORTED))} files to "
                        "the documents folder or pass --docs DIR.")
     extra = extra or {}
     reason = missing or ("rebuild requested" if force else stale_reason(previous, documents, embedder, settings))

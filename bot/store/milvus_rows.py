@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from bot.store.lexical import tokenize
-from bot.types import Chunk, Document
+from bot.types import Chunk, Document, WordBox
 
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene variant), so scores equal the local store's
 PART = 60_000  # characters of ASCII JSON per record row (VARCHAR holds 65,535 bytes)
@@ -84,8 +84,11 @@ def joined(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
 
 
 def document_of(text: str) -> Document:
+    """A `Document` from its JSON record (tuples and word boxes restored, as `faiss_store.load` does)."""
     d = json.loads(text)
-    return Document(**{**d, "pages": tuple(d["pages"])})
+    return Document(**{**d, "pages": tuple(d["pages"]), "notes": tuple(d.get("notes", ())),
+                       "marks": tuple((int(s), str(m)) for s, m in d.get("marks", ())),
+                       "boxes": tuple(WordBox(*b) for b in d.get("boxes", ()))})
 
 
 def term_of(value: str) -> tuple[int, int]:

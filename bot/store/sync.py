@@ -21,6 +21,7 @@ from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
 from bot.ingest.folder import FoundFile, Skipped, scan_folder
 from bot.ingest.reading import READER_VERSION, Limits, read_file
+from bot.ingest.scanned import OcrOptions
 from bot.store import backend
 from bot.store.base import Store
 from bot.store.indexer import BuildReport, StageProgress, load_previous, settings_reason, update_index
@@ -119,7 +120,9 @@ def plan_sync(found: Sequence[FoundFile], recorded: dict[str, Record], scan_skip
 
 def reading_key(settings: Settings) -> dict[str, Any]:
     """What the text of a file depends on besides its bytes; a change in it means reading every file again."""
-    return {"version": READER_VERSION, "timeout_s": settings.read_timeout_s, "memory_mb": settings.read_memory_mb}
+    # OCR switched on, or tesseract installed since, means scanned pages skipped before can be read now.
+    return {"version": READER_VERSION, "timeout_s": settings.read_timeout_s, "memory_mb": settings.read_memory_mb,
+            "ocr": OcrOptions.from_settings(settings).engine_label()}
 
 
 def plan_folder(settings: Settings, model: str) -> SyncPlan:
@@ -175,7 +178,7 @@ def _read(found: list[FoundFile], plan: SyncPlan, previous: Store | None, limits
             progress("reading", n, len(to_read), item.source)
         records[item.source].pop("skipped", None)
         try:
-            documents.append(read_file(item.path, item.source, limits=limits))
+            documents.append(read_file(item.path, item.source, limits=limits, progress=progress))
         except DocumentError as err:
             skipped.append(Skipped(item.source, str(err)))
             records[item.source]["skipped"] = str(err)

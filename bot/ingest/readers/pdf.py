@@ -3,7 +3,8 @@
 pypdf does the parsing; this module checks the file's envelope first (a `%PDF` header, an `%%EOF` at the
 end) so a wrong or cut-off file gets its own reason, opens PDFs protected only against editing, and turns
 every pypdf failure into a one-line `DocumentError`. It runs inside the bounded child process of
-`sandbox` (never in the app itself) and does no OCR: a scanned PDF without a text layer is refused.
+`sandbox` (never in the app itself) and does no OCR: a page without a text layer comes back empty, for the
+parent to OCR (`scanned.ocr_empty_pdf_pages`).
 """
 
 from __future__ import annotations
@@ -45,8 +46,7 @@ def extract_pdf(path: Path, fallback_title: str) -> tuple[str, str, tuple[int, .
     except _BROKEN as err:
         raise DocumentError("the PDF is damaged and could not be read; open it and save (or print) it again "
                             "as a new PDF") from err
-    if not any(pages):
-        raise DocumentError("the PDF has no text layer (it may be scanned images); OCR is not supported")
+    # Pages without text stay empty here: the parent OCRs them (bot/ingest/scanned.py, ocr_empty_pdf_pages).
     starts, offset = [], 0
     for text in pages:
         starts.append(offset)
