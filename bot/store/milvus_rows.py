@@ -69,7 +69,9 @@ def record_rows(manifest: dict[str, Any], documents: Iterable[Document], terms: 
             yield {"key": f"{key}:{n}", "value": text[start:start + PART], "unused": [0.0, 0.0]}
     yield from parts("m:manifest", json.dumps(manifest, ensure_ascii=True))
     for doc in documents:  # ASCII JSON: any text (lone surrogates too) fits VARCHAR, one byte a character
-        yield from parts(f"d:{doc.doc_id}", json.dumps(asdict(doc), ensure_ascii=True))
+        row = asdict(doc)  # word boxes as plain lists, as `faiss_store` writes them
+        row["boxes"] = [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1, b.confidence] for b in doc.boxes]
+        yield from parts(f"d:{doc.doc_id}", json.dumps(row, ensure_ascii=True))
     for term, ident in terms.ids.items():
         yield {"key": f"t:{term}", "value": f"{ident} {terms.df[term]}", "unused": [0.0, 0.0]}
 
