@@ -48,18 +48,18 @@ def main() -> None:
         if embedder.name != faiss.manifest["model"]:
             sys.exit(f"the index was built with {faiss.manifest['model']}, not {embedder.name}")
         questions = load_questions(args.questions)[:args.limit]
-        vectors = embedder.encode([q.question for q in questions])
+        vectors = embedder.encode([q.turns[-1] for q in questions])
         result: dict = {"questions": len(questions), "sentences": faiss.size, "k": args.k}
         for mode in args.modes.split(","):
             same, differ = 0, []
             for q, vector in zip(questions, vectors, strict=True):
-                a = rank(faiss, q.question, vector, args.k, 200, mode).hits
-                b = rank(milvus, q.question, vector, args.k, 200, mode).hits
+                a = rank(faiss, q.turns[-1], vector, args.k, 200, mode).hits
+                b = rank(milvus, q.turns[-1], vector, args.k, 200, mode).hits
                 if [h.chunk_id for h in a] == [h.chunk_id for h in b] and all(
                         abs(x.score - y.score) <= 1e-4 for x, y in zip(a, b, strict=True)):
                     same += 1
                 else:
-                    differ.append({"question": q.question, "faiss": [(h.chunk_id, round(h.score, 6)) for h in a],
+                    differ.append({"question": q.turns[-1], "faiss": [(h.chunk_id, round(h.score, 6)) for h in a],
                                    "milvus": [(h.chunk_id, round(h.score, 6)) for h in b]})
             result[mode] = {"same_ranking": same, "different": len(differ), "differences": differ[:20]}
             print(json.dumps({mode: {"same_ranking": same, "different": len(differ)}}), file=sys.stderr)
