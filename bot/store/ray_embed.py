@@ -66,7 +66,8 @@ class RayEmbedder:
                                       override_num_blocks=max(1, min(len(texts) // BATCH, workers * 8)))
         s = self.settings
         embedded = dataset.map_batches(
-            _Encoder, batch_size=BATCH, concurrency=(workers, workers), num_cpus=1, batch_format="numpy",
+            _Encoder, batch_size=BATCH, compute=ray.data.ActorPoolStrategy(min_size=workers, max_size=workers),
+            num_cpus=1, batch_format="numpy",
             fn_constructor_kwargs={"model": s.model, "backend": s.backend, "onnx_cache": str(s.index_dir / "onnx")})
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         done = 0
