@@ -19,7 +19,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BENCHES = ("build_throughput", "latency", "warm_start", "million", "peer")
+BENCHES = ("build_throughput", "latency", "warm_start", "million", "peer", "doc_fidelity")
 
 
 def _get(data: dict[str, Any], path: str) -> Any:
@@ -55,6 +55,10 @@ HEADLINES = (
     ("peer", "citebot.onnx.recall_at_5_documents", "SQuAD2 recall@5: Citebot onnx", ""),
     ("peer", "citebot.torch.recall_at_5_documents", "SQuAD2 recall@5: Citebot torch", ""),
     ("peer", "peer.recall_at_5_documents", "SQuAD2 recall@5: LlamaIndex", ""),
+    ("doc_fidelity", "formats.pdf.boundary_f1", "generated PDFs: paragraph-boundary F1", "≥ 0.97"),
+    ("doc_fidelity", "formats.pdf.sentences_exact", "generated PDFs: sentences rebuilt exactly", ""),
+    ("doc_fidelity", "table_questions.accuracy", "generated tables: row question accuracy", "≥ 0.95"),
+    ("doc_fidelity", "pdf_speed.ratio", "PDF reader pages/s ÷ pypdf extract_text", ""),
 )
 
 

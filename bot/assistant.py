@@ -26,6 +26,7 @@ from bot.embed.choose import make_embedder
 from bot.errors import QuestionError
 from bot.ingest.folder import Skipped
 from bot.store.base import Store
+from bot.store.folding import fold, passage_for_matching
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
 from bot.store.lexical import tokenize
 from bot.store.sync import SyncPlan, sync_folder
@@ -96,14 +97,15 @@ class Citebot:
             clock.lap("context")  # recalling earlier turns' evidence, when they came as plain text
         resolved = resolve(text, turns, self.settings.max_question_chars)
         query = resolved.query
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode([fold(query)])[0]
         clock.lap("embed")
         ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
         clock.lap("retrieve")
         scored = score_sentences(store, resolved.focus, ranking)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus), best.hit.chunk.text)
+        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus),
+                                                      passage_for_matching(best.hit.chunk))
                     ) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
 

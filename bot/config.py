@@ -54,7 +54,7 @@ class Settings:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.max_chunk_chars < 200:
             raise ValueError(f"max_chunk_chars must be at least 200, got {self.max_chunk_chars}")
-        if self.read_memory_mb < 256:  # Python and pypdf alone need about 100 MB of address space
+        if self.read_memory_mb < 256:  # Python, PDFium and pdfplumber need about 100 MB of address space
             raise ValueError(f"read_memory_mb must be at least 256, got {self.read_memory_mb}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Mean tesseract confidence of a cited sentence's words under which the citation says the reading is doubtful;
 # words read right on the generated scans of tests/test_ocr.py score 88–97.
@@ -45,6 +45,7 @@ class Document:
     text: str
     source: str = ""  # what the user calls it (relative path or upload name); never absolute
     pages: tuple[int, ...] = ()  # start offset of each page, for formats that have pages
+    encoding: str = ""  # how a text file's bytes were decoded when not plain UTF-8 ("Windows-1252"), for reports
     # (start offset, label) of each location mark, in text order: where a reader finds the text in the
     # format's own words ("slide 3", "slide 3, notes", "sheet Inventory, row 18", "chapter 2: The Storm").
     marks: tuple[tuple[int, str], ...] = ()
@@ -80,17 +81,20 @@ class Document:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage: a paragraph, a list item, a reference entry, a title; the unit that gets cited."""
+    """A passage: a paragraph, a list item, a reference entry, a table row; the unit that gets cited."""
 
     doc_id: str
     start: int
     end: int
     text: str
-    kind: str  # "title" | "heading" | "paragraph" | "bullet" | "reference"
+    kind: str  # "paragraph" | "bullet" | "reference" | "row"; "title"/"heading" only in a document of nothing else
     section: str  # nearest heading above it ("" when the document has none)
     ordinal: int  # 1-based position among chunks of the same kind in its document
     sentences: tuple[tuple[int, int], ...]  # absolute spans of its sentences, in order
     page: int | None = None
+    # What matching (BM25, embeddings, coverage) reads instead of `text` when set: a table row with its column
+    # names, "Part: P-045; Warehouse: Leeds". The citation still shows `text`, the row as written.
+    search_text: str = ""
     mark: str = ""  # the document's location mark holding its start ("slide 3"), "" when it has none
 
     @property
@@ -103,6 +107,8 @@ class Chunk:
             where = f"reference entry {self.ordinal}"
         elif self.kind == "bullet":
             where = f"list item {self.ordinal}"
+        elif self.kind == "row":
+            where = f"table row {self.ordinal}"
         else:
             where = f"{self.kind} {self.ordinal}"
         if self.section:
@@ -122,6 +128,7 @@ class Hit:
     dense: float  # best cosine similarity of one of its sentences to the question
     lexical: float  # BM25 score of the passage (0 when BM25 did not return it)
     rank: int  # 1-based
+    also_in: tuple[str, ...] = ()  # other documents holding a passage with the same text (counted once)
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,17 @@ class Citation:
     sentence_end: int
     sentence: str
     score: float
+    also_in: tuple[str, ...] = ()  # other documents where the same passage appears word for word
+    header: str = ""  # for a table row: its table's header line as written, shown above the row
     boxes: tuple[WordBox, ...] = ()  # the sentence's words on the page (empty for formats without pages)
+    page: int | None = None  # page of the cited sentence: a passage may run over a page break
+
+    @property
+    def location(self) -> str:
+        """The passage's location in words, naming the page the cited sentence starts on."""
+        if self.page is None or self.page == self.chunk.page:
+            return self.chunk.location
+        return replace(self.chunk, page=self.page).location
 
     @property
     def ocr_confidence(self) -> float | None:

@@ -91,3 +91,72 @@ HTML_PAGE = """<!doctype html>
 <footer>Copyright footer text</footer>
 </body></html>
 """
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = (f'xmlns:w="{_W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:v="urn:schemas-microsoft-com:vml" mc:Ignorable="wps"')
+
+
+def _p(text: str, extra: str = "") -> str:
+    return f"<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>{extra}</w:p>"
+
+
+def _tbl(rows: list[list[str]], bold_first: bool = False) -> str:
+    def cell(value: str, bold: bool) -> str:
+        if value.startswith("<w:tbl>"):
+            return f"<w:tc><w:p/>{value}<w:p/></w:tc>"
+        rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        return f"<w:tc><w:p><w:r>{rpr}<w:t>{value}</w:t></w:r></w:p></w:tc>"
+    return "<w:tbl>" + "".join("<w:tr>" + "".join(cell(v, bold_first and r == 0) for v in row) + "</w:tr>"
+                               for r, row in enumerate(rows)) + "</w:tbl>"
+
+
+def write_rich_docx(path: Path) -> Path:
+    """A Word file with what python-docx's own text leaves out: a text box written twice (mc:Choice and
+    mc:Fallback, as Word does), a bold-header table with a table nested in a cell, a key/value table, and a
+    footnote and an endnote referenced from the body."""
+    import zipfile
+
+    base = io.BytesIO()
+    docx.Document().save(base)
+    box = ("<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx><w:txbxContent>"
+           + _p("Visitors collect lanyards from desk 9.") + "</w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+           "<mc:Fallback><w:pict><v:textbox><w:txbxContent>" + _p("Visitors collect lanyards from desk 9.")
+           + "</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+    nested = _tbl([["Gate A", "north car park"], ["Gate B", "cycle racks"]])
+    body = (_p("Site guide")
+            + _p("The depot opens at 06:00.", box)
+            + "<w:p><w:r><w:t>Forklifts are charged overnight.</w:t></w:r>"
+              "<w:r><w:footnoteReference w:id=\"2\"/></w:r></w:p>"
+            + "<w:p><w:r><w:t>Spill kits sit by every door.</w:t></w:r>"
+              "<w:r><w:endnoteReference w:id=\"1\"/></w:r></w:p>"
+            + _tbl([["Vehicle", "Driver", "Licence"], ["Van 3", "Ines", "C1-448"], ["Truck 7", "Omar", "C-902"]],
+                   bold_first=True)
+            + _tbl([["Entrances", nested]])
+            + _tbl([["Wi-Fi", "DepotGuest"], ["Password", "amber-4417"]]))
+    document = f"<w:document {_NS}><w:body>{body}</w:body></w:document>"
+
+    def notes(kind: str, tag: str, note_id: str, text: str) -> str:
+        return (f"<w:{kind} {_NS}><w:{tag} w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p>"
+                f"</w:{tag}><w:{tag} w:id=\"{note_id}\">{_p(text)}</w:{tag}></w:{kind}>")
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = document.encode()
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    f'<Relationship Id="rIdF" Type="{rel}footnotes" Target="footnotes.xml"/>'
+                    f'<Relationship Id="rIdE" Type="{rel}endnotes" Target="endnotes.xml"/></Relationships>').encode())
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    f'<Override PartName="/word/footnotes.xml" ContentType="{ctype}footnotes+xml"/>'
+                    f'<Override PartName="/word/endnotes.xml" ContentType="{ctype}endnotes+xml"/></Types>').encode())
+            out.writestr(item, data)
+        out.writestr("word/footnotes.xml", notes("footnotes", "footnote", "2", "Chargers are on circuit F2."))
+        out.writestr("word/endnotes.xml", notes("endnotes", "endnote", "1", "Refill kits from store room 5."))
+    return path

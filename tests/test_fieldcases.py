@@ -50,10 +50,7 @@ def _questions() -> list[tuple[str, dict, dict]]:
 QUESTIONS = _questions()
 # Failing before the document-fidelity work (issue 12). Strict: a fixed case XPASSes and fails the run until
 # it is removed here, so this list only shrinks. Empty when issue 12 is resolved.
-NOT_YET = {"02-pdf-hyphenation#1", "05-txt-cp1252-and-mixed-encoding#1", "05-txt-cp1252-and-mixed-encoding#3",
-           "06-html-br-div-table#1", "06-html-br-div-table#4", "07-md-table#3", "07-md-table#4",
-           "14-docx-textbox-nested-table#1", "14-docx-textbox-nested-table#3", "16-acronyms-vs-stopwords#1",
-           "22-pdf-wrapped-paragraphs#1", "22-pdf-wrapped-paragraphs#2"}
+NOT_YET: set[str] = set()
 PARAMS = [pytest.param(c, case, q, id=c, marks=[pytest.mark.xfail(strict=True, reason="issue 12")] if c in NOT_YET
                        else []) for c, case, q in QUESTIONS]
 

@@ -17,11 +17,11 @@ def open_bot(settings: Settings, fake) -> tuple[Citebot, object]:
 
 def test_first_start_builds_and_second_start_loads(settings, fake) -> None:
     _, first = open_bot(settings, fake)
-    assert (first.action, first.reason, first.documents, first.chunks) == ("built", "no index yet", 1, 21)
-    assert first.embedded == first.sentences == 32
+    assert (first.action, first.reason, first.documents, first.chunks) == ("built", "no index yet", 1, 20)
+    assert first.embedded == first.sentences == 31
     _, second = open_bot(settings, fake)
     assert (second.action, second.embedded) == ("loaded", 0)
-    assert str(second).startswith("The index is up to date: 1 documents, 21 passages")
+    assert str(second).startswith("The index is up to date: 1 documents, 20 passages")
 
 
 def test_a_new_document_embeds_only_itself(settings, fake) -> None:
@@ -29,7 +29,7 @@ def test_a_new_document_embeds_only_itself(settings, fake) -> None:
     (settings.docs_dir / "new.txt").write_text("Fresh notes.\n\nThe harvest came early this year.", "utf-8")
     _, report = open_bot(settings, fake)
     assert report.reason == "files: 1 added"
-    assert report.embedded == 2 and report.sentences == 34
+    assert report.embedded == 2 and report.sentences == 33
 
 
 def test_an_edit_and_a_removal_are_both_reported(settings, fake) -> None:
@@ -57,13 +57,28 @@ def test_another_model_forces_a_rebuild(settings, fake) -> None:
     open_bot(settings, fake)
     _, report = open_bot(settings, FakeEmbedder(dim=32))
     assert report.reason == "the model changed from fake-hash-64 to fake-hash-32"
-    assert report.embedded == 32
+    assert report.embedded == 31
 
 
 def test_other_chunking_settings_force_a_rebuild(settings, fake) -> None:
     open_bot(settings, fake)
     _, report = open_bot(settings.with_(max_chunk_chars=300), fake)
     assert report.reason == "the chunking settings changed"
+
+
+def test_an_index_from_older_chunking_or_format_is_rebuilt_with_its_reason(settings, fake, monkeypatch) -> None:
+    from bot.store import faiss_store, indexer
+
+    monkeypatch.setattr(indexer, "CHUNKING_VERSION", 1)  # an index built by the previous chunking rules
+    open_bot(settings, fake)
+    monkeypatch.undo()
+    _, report = open_bot(settings, fake)
+    assert report.reason == "passages are cut and matched differently in this version of Citebot"
+    monkeypatch.setattr(faiss_store, "FORMAT_VERSION", 1)  # as saved before passages had `search_text`
+    Citebot(settings, embedder=fake).open(force=True)
+    monkeypatch.undo()
+    _, report = open_bot(settings, fake)
+    assert report.reason == "the index was written in another format by another version of Citebot"
 
 
 def test_a_damaged_index_is_rebuilt_from_the_documents(settings, fake) -> None:

@@ -35,6 +35,8 @@ ONE_HOME = {
     "bm25s": "bot.store.lexical",
     "pymilvus": "bot.store.milvus_store",
     "ray": "bot.store.ray_embed",
+    "pdfplumber": "bot.ingest.readers.pdf",
+    "spellchecker": "bot.ingest.hyphens",
     "pptx": "bot.ingest.readers.pptx",
     "openpyxl": "bot.ingest.readers.xlsx",
     "striprtf": "bot.ingest.readers.rtf",

@@ -18,6 +18,7 @@ from bot.answer.question import normalize_question
 from bot.errors import QuestionError
 from bot.ingest.chunking import chunk_document
 from bot.types import Document
+from tests.test_chunking import only_context
 
 ANY_CHAR = st.characters(exclude_categories=())  # every code point, lone surrogates included
 # Pieces that exercise the chunker's and normaliser's special cases: structure, sentence ends,
@@ -70,7 +71,7 @@ def test_chunk_spans_rebuild_the_text(text: str, max_chars: int) -> None:
     for chunk in chunks:
         assert chunk.text == text[chunk.start:chunk.end]
         assert cursor <= chunk.start < chunk.end <= len(text)
-        assert text[cursor:chunk.start].isspace() or cursor == chunk.start  # only whitespace between chunks
+        assert only_context(text, cursor, chunk.start)  # only whitespace, headings, table headers between chunks
         assert chunk.text == chunk.text.strip() and len(chunk.text) <= max_chars
         assert chunk.sentences and chunk.sentences[0][0] == chunk.start and chunk.sentences[-1][1] == chunk.end
         inner = chunk.start
@@ -80,5 +81,5 @@ def test_chunk_spans_rebuild_the_text(text: str, max_chars: int) -> None:
             assert text[start:end] == text[start:end].strip()
             inner = end
         cursor = chunk.end
-    assert text[cursor:].isspace() or cursor == len(text)
+    assert only_context(text, cursor, len(text))
     assert bool(chunks) == (text.strip() != "")

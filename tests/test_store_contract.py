@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.embed.fake import FakeEmbedder
 from bot.errors import BotError, IndexError_
 from bot.store import backend
+from bot.store.folding import passage_for_matching
 from bot.store.indexer import ensure_index
 from bot.store.lexical import LexicalIndex
 from bot.types import Document, WordBox
@@ -95,7 +96,7 @@ def test_search_finds_the_sentence_itself_and_clamps_k(settings_for: Settings) -
 def test_bm25_scores_equal_bm25s(settings_for: Settings) -> None:
     ensure_index(DOCS, FakeEmbedder(), settings_for)
     store = backend.load(settings_for)
-    local = LexicalIndex.build([f"{store.documents[c.doc_id].title}\n{c.text}" for c in store.chunks])
+    local = LexicalIndex.build([f"{store.documents[c.doc_id].title}\n{passage_for_matching(c)}" for c in store.chunks])
     for query in [*QUESTIONS, "kittens kittens tea", "zebra"]:
         ids, scores = store.lexical.search(query, 100)
         want_ids, want_scores = local.search(query, 100)

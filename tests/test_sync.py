@@ -57,11 +57,11 @@ def _later(path):
 
 def test_first_sync_builds_and_second_loads_without_reading(folder, monkeypatch):
     _, first = _sync(folder)
-    assert (first.action, first.reason, first.documents, first.embedded) == ("built", "no index yet", 3, 7)
+    assert (first.action, first.reason, first.documents, first.embedded) == ("built", "no index yet", 3, 5)
     _no_reading(monkeypatch, hashing_allowed=False)  # same size and time: the file is not even opened
     bot, second = _sync(folder)
     assert (second.action, second.embedded) == ("loaded", 0)
-    assert str(second).startswith("The index is up to date: 3 documents, 6 passages")
+    assert str(second).startswith("The index is up to date: 3 documents, 4 passages")
     assert bot.plan.unchanged == ("notes/bees.txt", "owls.pdf", "tea.md") and bot.plan.up_to_date
     assert bot.store.documents["owls.pdf"].pages == (0, 21)  # the stored text and pages were re-used
 
@@ -77,9 +77,10 @@ def test_add_edit_delete_rename_in_one_sync(folder):
     plan = bot.plan
     assert (plan.added, plan.changed, plan.removed, plan.renamed) == (
         ("new.txt",), ("tea.md",), ("notes/bees.txt",), (("owls.pdf", "notes/night-birds.pdf"),))
-    # Embedded: new.txt (title + 1 sentence) and tea.md (heading + 3 sentences); the PDF's 2 are re-used.
+    # Embedded: new.txt (1 sentence; its title is no passage) and tea.md (3 sentences under its heading); the
+    # PDF's 2 are re-used.
     assert (report.action, report.reason, report.embedded) == (
-        "built", "files: 1 added, 1 changed, 1 removed, 1 renamed", 6)
+        "built", "files: 1 added, 1 changed, 1 removed, 1 renamed", 4)
     assert sorted(bot.store.documents) == ["new.txt", "notes/night-birds.pdf", "tea.md"]
     answer = bot.ask("What do barn owls eat?")
     assert (answer.citations[0].doc_id, answer.citations[0].chunk.page) == ("notes/night-birds.pdf", 2)
@@ -174,7 +175,7 @@ def test_cli_dry_run_and_second_index_say_up_to_date(folder, monkeypatch, capsys
                                        "  0 to add\n  0 changed\n  0 removed\n  0 renamed\n"
                                        "  3 unchanged: notes/bees.txt, owls.pdf, tea.md\nThe index is up to date.\n")
     assert main(["index", *args]) == 0
-    assert capsys.readouterr().err.startswith("The index is up to date: 3 documents, 6 passages")
+    assert capsys.readouterr().err.startswith("The index is up to date: 3 documents, 4 passages")
 
 
 def test_sync_matches_a_full_read(folder):

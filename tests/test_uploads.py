@@ -60,7 +60,7 @@ def test_local_upload_lands_inside_the_docs_folder_and_is_indexed(library):
     outside = library / "etc"
     statuses, private = receive_uploads(bot, [_upload(library, "x", b"Passwords\n\nNone are kept here.\n",
                                                       as_name="../../etc/passwd.txt")])
-    assert statuses == [UploadStatus("passwd.txt", True, "indexed, 2 passages")]
+    assert statuses == [UploadStatus("passwd.txt", True, "indexed, 1 passage")]
     assert private is None
     assert (library / "docs" / "passwd.txt").read_bytes() == b"Passwords\n\nNone are kept here.\n"
     assert not outside.exists()
@@ -77,8 +77,8 @@ def test_local_name_collision_gets_a_number_and_identical_file_is_not_copied(lib
         _upload(library, "tea.md", b"# Tea\n\nGreen tea is steeped at 80 degrees.\n"),
     ])
     assert statuses == [
-        UploadStatus("tea (2).md", True, "indexed, 2 passages (saved as tea (2).md: tea.md exists)"),
-        UploadStatus("tea.md", True, "indexed, 2 passages (the same file was there already)"),
+        UploadStatus("tea (2).md", True, "indexed, 1 passage (saved as tea (2).md: tea.md exists)"),
+        UploadStatus("tea.md", True, "indexed, 1 passage (the same file was there already)"),
     ]
     assert sorted(p.name for p in (library / "docs").iterdir()) == ["tea (2).md", "tea.md"]
 
@@ -126,8 +126,8 @@ def test_shared_use_writes_nothing_and_keeps_uploads_private(library):
         _upload(library, "x", b"Diary\n\nMy locker code is 4521.\n", as_name="../diary.txt"),
         _upload(library, "tea.md", b"# Tea\n\nMy own tea notes.\n"),
     ])
-    assert statuses == [UploadStatus("diary.txt", True, "indexed for this session only, 2 passages"),
-                        UploadStatus("tea (2).md", True, "indexed for this session only, 2 passages")]
+    assert statuses == [UploadStatus("diary.txt", True, "indexed for this session only, 1 passage"),
+                        UploadStatus("tea (2).md", True, "indexed for this session only, 1 passage")]
     assert _tree(library / "docs") == before_docs and _tree(library / "index") == before_index
     assert sorted(mine.store.documents) == ["diary.txt", "tea (2).md", "tea.md"]
     # This session finds its upload; the shared bot and another session do not.
@@ -137,7 +137,7 @@ def test_shared_use_writes_nothing_and_keeps_uploads_private(library):
     assert session_bot(bot, None) is bot
     # A second batch re-uses the vectors already embedded for this session.
     statuses, mine2 = receive_uploads(bot, [_upload(library, "more.txt", b"More\n\nAnother note.\n")], mine)
-    assert statuses == [UploadStatus("more.txt", True, "indexed for this session only, 2 passages")]
+    assert statuses == [UploadStatus("more.txt", True, "indexed for this session only, 1 passage")]
     assert sorted(mine2.store.documents) == ["diary.txt", "more.txt", "tea (2).md", "tea.md"]
     assert (mine2.store.vectors[: len(mine.store.vectors)] == mine.store.vectors).all()
 

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
+from bot.ingest.tables import header_above
 from bot.store.base import Store
+from bot.store.folding import sentence_for_matching
 from bot.store.lexical import LexicalIndex, tokenize
 from bot.types import Citation, Hit
 
@@ -63,7 +66,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking) -> list[Scored]:
     for hit in hits:
         for row in store.sentence_rows(hit.chunk_id):
             _, start, end = store.sentences[row]
-            text = store.documents[hit.chunk.doc_id].text[start:end]
+            text = sentence_for_matching(store.documents[hit.chunk.doc_id].text, hit.chunk, start, end)
             dense = float(np.dot(store.vectors[row], ranking.query_vector))
             cov = coverage(store.lexical, terms, text)
             score = dense + W_COVERAGE * cov + W_PASSAGE * (hit.score / top if top > 0 else 0.0)
@@ -82,9 +85,10 @@ def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str
             chosen.append(candidate)
     citations: list[Citation] = []
     parts: list[str] = []
-    for item in chosen:
+    for group in arrange(store, scored, chosen):
+        item = group[0]  # the best-scoring sentence of the group is the one its citation highlights
         n = _cite(store, citations, item.hit, item.row, item.score)
-        text = _sentence_text(store, item.row)
+        text = " ".join(_sentence_text(store, s.row) for s in sorted(group, key=lambda s: s.row))
         parts.append(f"{_display(text)} [{n}]")
         for ref in _referenced_entries(store, item.hit, text):
             m = _cite(store, citations, ref, int(store.sentence_rows(ref.chunk_id)[0]), item.score)
@@ -100,7 +104,10 @@ def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: fl
     doc = store.documents[hit.chunk.doc_id]
     citations.append(Citation(n=len(citations) + 1, doc_id=doc.doc_id, title=doc.title, source=doc.source,
                               chunk=hit.chunk, sentence_start=start, sentence_end=end,
-                              sentence=doc.text[start:end], score=round(score, 4), boxes=doc.boxes_in(start, end)))
+                              sentence=doc.text[start:end], score=round(score, 4), boxes=doc.boxes_in(start, end),
+                              page=doc.page_at(start),
+                              also_in=hit.also_in,
+                              header=header_above(doc.text, hit.chunk.start) if hit.chunk.kind == "row" else ""))
     return len(citations)
 
 

@@ -4,7 +4,9 @@ then passages of documents that the best passages mention by title.
 A passage's dense score is its best sentence's cosine plus a little of its whole-passage (mean-vector)
 cosine, computed exactly for every candidate that either search found; BM25 is scaled by the query's best
 BM25 score and added. Documents mentioned by title in the top passages (as a wiki page names another)
-are brought in next: they are how multi-hop questions find their second document. Weights were chosen
+are brought in next: they are how multi-hop questions find their second document. A passage whose text
+an earlier-ranked one has word for word (a copy of a file in another folder) is left out, and the hit kept
+says where else the text is (`Hit.also_in`). Weights were chosen
 with `python -m bot eval` on SQuAD2 and HotpotQA (README, "Retrieval"). Choosing sentences for the
 answer is `answer`'s job.
 """
@@ -63,10 +65,36 @@ def rank(store: Store, query: str, query_vector: np.ndarray, limit: int, dense_k
             chunk_ids, best, fused = score(candidates | linked)
             order = [int(i) for i in np.lexsort((chunk_ids, -fused))]
         order = _promote(store, chunk_ids, order, linked)
+    order = _first_copies(store, chunk_ids, order)
     hits = tuple(Hit(chunk_id=int(chunk_ids[i]), chunk=store.chunks[int(chunk_ids[i])], score=float(fused[i]),
-                     dense=float(best[i]), lexical=lexical.get(int(chunk_ids[i]), 0.0), rank=r + 1)
+                     dense=float(best[i]), lexical=lexical.get(int(chunk_ids[i]), 0.0), rank=r + 1,
+                     also_in=_also_in(store, int(chunk_ids[i])))
                  for r, i in enumerate(order[:limit]))
     return Ranking(hits=hits, query_vector=query_vector)
+
+
+def _first_copies(store: Store, chunk_ids: np.ndarray, order: list[int]) -> list[int]:
+    """`order` with every passage whose text an earlier one has word for word left out: five copies of a
+    file count once (the citation names the other places, see `_also_in`)."""
+    copies = store.copies
+    if not copies:
+        return order
+    seen: set[int] = set()
+    kept = []
+    for i in order:
+        chunk_id = int(chunk_ids[i])
+        if chunk_id in seen:
+            continue
+        seen.update(copies.get(chunk_id, ()))
+        kept.append(i)
+    return kept
+
+
+def _also_in(store: Store, chunk_id: int) -> tuple[str, ...]:
+    """The other documents holding this passage's text (by the names users know them by)."""
+    own = store.chunks[chunk_id].doc_id
+    names = {store.chunks[c].doc_id for c in store.copies.get(chunk_id, ())} - {own}
+    return tuple(sorted(store.documents[d].source or d for d in names))
 
 
 def _dense_scores(store: Store, chunk_ids: np.ndarray, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -48,26 +48,55 @@ def make_embedder(model: str, backend: str = "auto", onnx_cache: Path | None = N
     return SentenceEmbedder(model)
 
 
-def _onnx_embedder(model: str, cache: Path | None) -> tuple[Embedder | None, str]:
-    """The ONNX embedder, exporting the model first if needed; or None and the reason it cannot be had."""
+def embedder_name(model: str, backend: str = "auto", onnx_cache: Path | None = None) -> str:
+    """The name `make_embedder` would give its embedder (what an index records), without loading a model or
+    exporting one: what `index --dry-run` plans with. "onnx" that cannot be had raises as `make_embedder` does."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    if model.startswith("fake"):
+        return FakeEmbedder().name
+    torch_name = BUNDLED_NAME if model == BUNDLED_MODEL else model
+    if backend == "torch":
+        return torch_name
+    name, _, reason = _onnx_plan(model, onnx_cache)
+    if name is None and backend == "onnx":
+        raise BotError(f"The ONNX backend cannot be used: {reason}. Set BOT_BACKEND=torch to use torch.")
+    return name or torch_name
+
+
+def _onnx_plan(model: str, cache: Path | None) -> tuple[str | None, Path | None, str]:
+    """(the ONNX embedder's name, its export folder, "") when ONNX can be used (the export may still have to
+    be made), else (None, None, the reason it cannot)."""
     missing = [m for m in ("onnxruntime", "tokenizers") if importlib.util.find_spec(m) is None]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        return None, f"{' and '.join(missing)} {verb} not installed (pip install -r requirements.txt)"
+        return None, None, f"{' and '.join(missing)} {verb} not installed (pip install -r requirements.txt)"
     if cache is None:
-        return None, "no folder was given for the ONNX export"
+        return None, None, "no folder was given for the ONNX export"
     from bot.embed import onnx_export
-    from bot.embed.onnx_runtime import OnnxEmbedder
 
     model_dir = _model_dir(model)
     reason = onnx_export.onnx_support(model_dir)
     if reason:
-        return None, reason
+        return None, None, reason
     folder = onnx_export.export_folder(model_dir, cache)
+    if not (folder / onnx_export.MODEL_FILE).is_file() and any(
+            importlib.util.find_spec(m) is None for m in ("onnx", "torch", "transformers")):
+        return None, None, "exporting the model to ONNX needs the onnx, torch and transformers packages"
     name = f"{BUNDLED_NAME if model == BUNDLED_MODEL else model}{ONNX_SUFFIX}-v{onnx_export.EXPORT_VERSION}"
+    return name, folder, ""
+
+
+def _onnx_embedder(model: str, cache: Path | None) -> tuple[Embedder | None, str]:
+    """The ONNX embedder, exporting the model first if needed; or None and the reason it cannot be had."""
+    name, folder, reason = _onnx_plan(model, cache)
+    if name is None or folder is None:
+        return None, reason
+    from bot.embed import onnx_export
+    from bot.embed.onnx_runtime import OnnxEmbedder
+
+    model_dir = _model_dir(model)
     if not (folder / onnx_export.MODEL_FILE).is_file():
-        if any(importlib.util.find_spec(m) is None for m in ("onnx", "torch", "transformers")):
-            return None, "exporting the model to ONNX needs the onnx, torch and transformers packages"
         _log.info("Exporting the embedding model to int8 ONNX (once; about 15 s)…")
         try:
             onnx_export.export_int8(model_dir, folder)

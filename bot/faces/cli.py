@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.answer.conversation import Turn, turn_of
 from bot.assistant import Citebot
 from bot.config import load_settings
-from bot.embed.choose import make_embedder
+from bot.embed.choose import embedder_name
 from bot.errors import BotError
 from bot.faces.progress import StageBars
 from bot.faces.schema import answer_dict, error_dict
@@ -112,7 +112,7 @@ def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object
 def _cmd_index(args: argparse.Namespace) -> int:
     if args.dry_run:
         settings = load_settings(docs_dir=args.docs, index_dir=args.index)
-        plan = plan_folder(settings, make_embedder(settings.model).name)
+        plan = plan_folder(settings, embedder_name(settings.model, settings.backend, settings.index_dir / "onnx"))
         print(f"Plan for the documents folder '{settings.docs_dir.name}' (dry run: nothing was changed):")
         for line in plan.lines():
             print(f"  {line}")
@@ -192,8 +192,9 @@ def _emit(answer: Answer, as_json: bool) -> int:
             print(f"  - {hit.chunk.doc_id}, {hit.chunk.location}: {_short(hit.chunk.text)}")
     for c in answer.citations:
         note = f" ({c.ocr_note})" if c.ocr_note else ""
-        print(f"  [{c.n}] {c.title} — {c.chunk.location}{note}, characters {c.chunk.start}–{c.chunk.end} "
-              f"(score {c.score:.2f}): “{_short(c.sentence)}”")
+        also = f" (also in {', '.join(c.also_in)})" if c.also_in else ""
+        print(f"  [{c.n}] {c.title} — {c.location}{note}, characters {c.chunk.start}–{c.chunk.end} "
+              f"(score {c.score:.2f}): “{_short(c.sentence)}”{also}")
     if answer.query != answer.question:
         print(f"  searched for: {answer.query}")
     print(f"  confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms\n", flush=True)

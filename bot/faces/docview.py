@@ -75,7 +75,7 @@ def document_html(store: Store | None, token: object) -> str:
     lo, hi = max(0, s - WINDOW), min(len(text), e + WINDOW)
     sentence = f"<mark>{_esc(text[ss:se])}</mark>" if se > ss else ""
     where = f"characters {s}–{e} of {len(text):,}"
-    page = doc.page_at(s)
+    page = doc.page_at(ss if se > ss else s)  # the cited sentence's page: a passage may span a page break
     if page is not None:
         where = f"page {page}, {where}"
     mark = doc.mark_at(s)

@@ -105,11 +105,20 @@ def _source(c: Citation) -> str:
     sentence = passage[c.sentence_start - offset: c.sentence_end - offset]
     after = passage[c.sentence_end - offset:]
     return (f'<details class="cb-source cb-n-{c.n}"><summary><span class="cb-n">[{c.n}]</span> '
-            f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.chunk.location)}{_ocr_note(c)}</summary>'
-            f'<blockquote class="cb-passage">{esc(before)}<mark>{esc(sentence)}</mark>{esc(after)}</blockquote>'
+            f'<span class="cb-title">{esc(c.title)}</span> · {esc(c.location)}{_ocr_note(c)}</summary>'
+            f'<blockquote class="cb-passage">{_header(c)}{esc(before)}<mark>{esc(sentence)}</mark>{esc(after)}'
+            "</blockquote>"
             f'<p class="cb-meta">{esc(c.source or c.doc_id)} · characters {c.chunk.start}–{c.chunk.end} · score '
-            f'{c.score:.2f} <button type="button" class="cb-view cb-ref-{reference(c)}">View in document</button>'
-            "</p></details>")
+            f'{c.score:.2f}{_also_in(c)} <button type="button" class="cb-view cb-ref-{reference(c)}">View in document'
+            "</button></p></details>")
+
+
+def _header(c: Citation) -> str:
+    return f'<span class="cb-header">{esc(c.header)}</span><br>' if c.header else ""
+
+
+def _also_in(c: Citation) -> str:
+    return f" · the same text is also in {esc(', '.join(c.also_in))}" if c.also_in else ""
 
 
 def _ocr_note(c: Citation) -> str:

@@ -1,10 +1,11 @@
 """`Answer` → plain JSON-able dicts: the contract of `python -m bot ask --json` and of the `/chat` API.
 
 One citation's `text` is exactly `document.text[start:end]` (the cited passage); `sentence` is the span
-inside it that supports the claim. For PDFs and images, `page` is the 1-based page and `boxes` the sentence's
-words on it, in PDF points from the page's top-left corner (see `bot.types.WordBox`); `ocr` is null for text
-the file holds, else the sentence's mean OCR confidence (0–100), whether it is low and the note the UI shows.
-Nothing here formats for humans.
+inside it that supports the claim; `header` is the header line of the table a cited row belongs to ("" for
+other passages); `also_in` names other documents holding the same passage. For PDFs and images, `page` is the
+1-based page and `boxes` the sentence's words on it, in PDF points from the page's top-left corner (see
+`bot.types.WordBox`); `ocr` is null for text the file holds, else the sentence's mean OCR confidence (0–100),
+whether it is low and the note the UI shows. Nothing here formats for humans.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from bot.types import LOW_OCR_CONFIDENCE, Answer, Citation, Hit
 
 def citation_dict(c: Citation) -> dict[str, Any]:
     return {"n": c.n, "doc_id": c.doc_id, "title": c.title, "text": c.chunk.text, "start": c.chunk.start,
-            "end": c.chunk.end, "score": c.score, "location": c.chunk.location, "page": c.chunk.page,
+            "end": c.chunk.end, "score": c.score, "location": c.location, "page": c.page,
             "sentence": {"start": c.sentence_start, "end": c.sentence_end, "text": c.sentence},
             "boxes": [{"page": b.page, "x0": b.x0, "y0": b.y0, "x1": b.x1, "y1": b.y1} for b in c.boxes],
-            "ocr": _ocr(c)}
+            "ocr": _ocr(c), "also_in": list(c.also_in), "header": c.header}
 
 
 def _ocr(c: Citation) -> dict[str, Any] | None:

@@ -1,9 +1,13 @@
 """Documents → passages (`Chunk`s) with exact character spans, and passages → sentence spans.
 
-Structure-aware and pure: a title line, Markdown-style headings, paragraphs, list items and reference
-entries (`[1] Author. "Title." Outlet, date.`) each become their own passage, long paragraphs are packed
-from whole sentences up to `max_chars`. Only whitespace is left between passages, so the spans rebuild
-the source text. It does not read files (see `documents`) and knows nothing of embeddings.
+Structure-aware and pure: paragraphs, list items, reference entries (`[1] Author. "Title." Outlet, date.`)
+and each row of a pipe table (`tables`) become their own passage; long paragraphs are packed from whole
+sentences up to `max_chars`, and a sentence with no punctuation for `SENTENCE_MAX` characters is cut at a
+list or clause boundary. A title line and Markdown-style headings are not passages: they are the `section`
+of the passages under them (a heading alone is no answer), unless a document has nothing else. A table row
+keeps its column names in `search_text`. Only whitespace and that context (headings, a table's header and
+separator lines) lie between passages, so the spans rebuild the source text. It does not read files (see
+`reading`) and knows nothing of embeddings.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.ingest.tables import find_table, row_search_text
 from bot.types import Chunk, Document
 
 _HEADING = re.compile(r"#{1,6}[ \t]+\S")
@@ -21,6 +26,14 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
+CHUNKING_VERSION = 2  # bump when passages, sentences or their matching text change: indexes rebuild
+# Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
+# characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
+# space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.
+SENTENCE_MAX = 500
+SENTENCE_PIECE = 400
+_CUTS = (re.compile(r"[;\n]\s+|\s+(?=[•▪‣◦·*–—-]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)"),
+         re.compile(r"[,:)]\s+|\s+(?=[–—]\s)"), re.compile(r"\s+"))
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e u.s u.k u.n inc ltd co corp gen gov sen rep no fig "
     "jan feb mar apr jun jul aug sep sept oct nov dec mt ft approx dept est vol pp ed al".split()
@@ -40,9 +53,26 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         nxt = _next_visible(text, match.end(), end)
         if nxt is not None and text[nxt].islower():
             continue  # "approx. five" or an ellipsis inside a sentence
-        spans.extend(_trimmed(text, cursor, match.end()))
+        spans.extend(_bounded(text, cursor, match.end()))
         cursor = match.end()
-    spans.extend(_trimmed(text, cursor, end))
+    spans.extend(_bounded(text, cursor, end))
+    return spans
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence `text[start:end]` trimmed, cut into pieces when it is longer than `SENTENCE_MAX`."""
+    spans: list[tuple[int, int]] = []
+    while end - start > SENTENCE_MAX:
+        lo, hi = start + SENTENCE_PIECE // 4, start + SENTENCE_PIECE
+        cut = None
+        for pattern in _CUTS:
+            for match in pattern.finditer(text, lo, hi):
+                cut = match.end()
+            if cut is not None:
+                break
+        spans.extend(_trimmed(text, start, cut or hi))
+        start = cut or hi
+    spans.extend(_trimmed(text, start, end))
     return spans
 
 
@@ -50,57 +80,104 @@ def chunk_document(doc: Document, max_chars: int = 1200) -> list[Chunk]:
     """All passages of `doc`, in reading order."""
     if max_chars < 200:
         raise ValueError(f"max_chars must be at least 200, got {max_chars}")
+    return _chunks(doc, max_chars, headings_are_passages=False) or _chunks(doc, max_chars, True)
+
+
+def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[Chunk]:
     chunks: list[Chunk] = []
     section = ""
     counts: dict[str, int] = {}
-    for i, (start, end) in enumerate(_blocks(doc.text)):
+
+    def add(kind: str, piece: list[tuple[int, int]], chunk_section: str, search_text: str = "") -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+        chunks.append(Chunk(
+            doc_id=doc.doc_id, start=piece[0][0], end=piece[-1][1], text=doc.text[piece[0][0]:piece[-1][1]],
+            kind=kind, section=chunk_section, ordinal=counts[kind], sentences=tuple(piece),
+            page=doc.page_at(piece[0][0]), search_text=search_text, mark=doc.mark_at(piece[0][0]),
+        ))
+
+    for i, (start, end, is_table) in enumerate(_blocks(doc.text)):
+        if is_table and not headings_are_passages:  # a table of nothing but a header is text
+            rows = _table_lines(doc.text, start, end)
+            header = doc.text[rows[0][0]:rows[0][1]]
+            for row in rows[2:]:
+                if row[1] - row[0] > max_chars:  # a runaway row is read as prose rather than cut mid-cell
+                    for piece in _pack(doc.text, split_sentences(doc.text, *row), max_chars):
+                        add("paragraph", piece, section)
+                else:
+                    add("row", [row], section, row_search_text(header, doc.text[row[0]:row[1]]))
+            continue
         block = doc.text[start:end]
         kind = _kind(block, is_first=i == 0)
-        if kind == "heading":
-            section = block.lstrip("#").strip()[:80]
+        if kind in ("heading", "title"):
+            heading = block.lstrip("#").strip()[:80]
+            section = section if kind == "title" and heading == doc.title else heading  # the title is shown anyway
+            if not headings_are_passages:
+                continue
         if kind == "reference":
             sentences = [(start, end)]  # an entry is one citation, not prose to split
         else:
             sentences = split_sentences(doc.text, start, end)
         chunk_section = section or ("References" if kind == "reference" else "")
         for piece in _pack(doc.text, sentences, max_chars):
-            counts[kind] = counts.get(kind, 0) + 1
-            chunks.append(Chunk(
-                doc_id=doc.doc_id, start=piece[0][0], end=piece[-1][1],
-                text=doc.text[piece[0][0]:piece[-1][1]], kind=kind, section=chunk_section,
-                ordinal=counts[kind], sentences=tuple(piece), page=doc.page_at(piece[0][0]),
-                mark=doc.mark_at(piece[0][0]),
-            ))
+            add(kind, piece, chunk_section)
     return chunks
 
 
-def _blocks(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of structural blocks: separated by blank lines when the text has them, else by newlines;
-    a line that opens a heading, list item or reference entry always starts a new block."""
+def _table_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Trimmed spans of the lines of the table at `text[start:end]` (header, separator, rows)."""
+    spans = []
+    pos = start
+    for line in text[start:end].splitlines(keepends=True):
+        spans.extend(_trimmed(text, pos, pos + len(line)))
+        pos += len(line)
+    return spans
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
+    """Spans of structural blocks, and whether each is a pipe table: separated by blank lines when the text
+    has them, else by newlines; a heading, list item, reference entry or table always starts a new block."""
     has_blank_lines = _BLANK_LINE.search(text) is not None
+    lines = text.splitlines(keepends=True)
     start = None
     pos = 0
-    for line in text.splitlines(keepends=True):
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         stripped = line.strip()
         line_start = pos + (len(line) - len(line.lstrip()))
+        table_end = find_table(lines, i) if "|" in line else i
+        if table_end > i:
+            if start is not None:
+                yield from _flagged(text, start, line_start)
+                start = None
+            end = pos + sum(len(x) for x in lines[i:table_end])
+            yield from _flagged(text, line_start, end, table=True)
+            pos, i = end, table_end
+            continue
         pos += len(line)
+        i += 1
         if not stripped:
             if start is not None:
-                yield from _trimmed(text, start, pos)
+                yield from _flagged(text, start, pos)
                 start = None
             continue
         opens = not has_blank_lines or bool(_HEADING.match(stripped) or _BULLET.match(stripped)
                                             or _REFERENCE.match(stripped))
         if start is not None and opens:
-            yield from _trimmed(text, start, line_start)
+            yield from _flagged(text, start, line_start)
             start = None
         if start is None:
             start = line_start
         if _HEADING.match(stripped):  # a heading is always a block of its own
-            yield from _trimmed(text, start, pos)
+            yield from _flagged(text, start, pos)
             start = None
     if start is not None:
-        yield from _trimmed(text, start, len(text))
+        yield from _flagged(text, start, len(text))
+
+
+def _flagged(text: str, start: int, end: int, table: bool = False) -> list[tuple[int, int, bool]]:
+    return [(s, e, table) for s, e in _trimmed(text, start, end)]
 
 
 def _kind(block: str, is_first: bool) -> str:

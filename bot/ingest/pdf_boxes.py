@@ -34,7 +34,7 @@ def text_layer_boxes(path: Path, text: str, starts: tuple[int, ...], separator: 
     except pdfium.PdfiumError:
         return ()  # pypdf read it and PDFium cannot: the text stands, without boxes
     boxes: list[WordBox] = []
-    ends = [*(s - len(separator) for s in starts[1:]), len(text)]
+    ends = page_ends(text, starts, separator)
     deadline = time.monotonic() + BUDGET_S
     for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1):
         if time.monotonic() > deadline:
@@ -42,6 +42,13 @@ def text_layer_boxes(path: Path, text: str, starts: tuple[int, ...], separator: 
         if text[start:end].strip() and number <= len(pdf):
             boxes += _page_boxes(pdf[number - 1], number, text[start:end], start)
     return tuple(boxes)
+
+
+def page_ends(text: str, starts: tuple[int, ...], separator: str = "\n\n") -> list[int]:
+    """Where each page's own text ends: before the separator ahead of the next page, or right at the next
+    page's start when a paragraph runs over the page break (the PDF reader joins it)."""
+    return [*(s - len(separator) if text[max(0, s - len(separator)):s] == separator else s for s in starts[1:]),
+            len(text)]
 
 
 def _page_boxes(page: object, number: int, text: str, start: int) -> list[WordBox]:

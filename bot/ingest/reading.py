@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import DocumentError
-from bot.ingest.decoding import decode_text, guess_title
+from bot.ingest.decoding import decode, guess_title
 from bot.ingest.readers.blocks import Reading
 from bot.ingest.readers.delimited import read_delimited
 from bot.ingest.readers.html import read_html
@@ -31,7 +31,7 @@ IN_CHILD = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".p
 SUPPORTED = frozenset({".txt", ".md", ".csv", ".tsv", *IN_CHILD, *IMAGE_SUFFIXES})
 # Old binary Office and Outlook files: the program that opens them saves them as a format that is read.
 RESAVE_AS = {".doc": ".docx", ".xls": ".xlsx", ".ppt": ".pptx", ".msg": ".eml"}
-READER_VERSION = 4  # bump when any reader's output changes, so synced folders are read again
+READER_VERSION = 6  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
 # every other structured file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.
@@ -78,6 +78,7 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
         if size > limits.max_bytes:
             raise DocumentError(f"the file is larger than the {limits.max_bytes // MB} MB limit")
         fallback = Path(source).stem
+        encoding = ""
         kind = IN_CHILD.get(suffix)
         if kind == "html" and size <= INLINE_HTML_BYTES:
             reading = Reading(*read_html(path.read_bytes(), fallback))
@@ -90,11 +91,12 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
         elif suffix in (".csv", ".tsv"):
             reading = read_delimited(path.read_bytes(), fallback, tab_separated=suffix == ".tsv")
         else:
-            text = decode_text(path.read_bytes())
+            text, encoding = decode(path.read_bytes())
             if not text.strip():
                 raise DocumentError("the file has no text")
             reading = Reading(guess_title(text, fallback), text)
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
     return Document(doc_id=doc_id, title=reading.title, text=reading.text, source=source, pages=reading.pages,
-                    marks=reading.marks, boxes=reading.boxes, notes=reading.notes)
+                    marks=reading.marks, boxes=reading.boxes, notes=reading.notes,
+                    encoding=encoding or reading.encoding)

@@ -15,6 +15,7 @@ import importlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -67,15 +68,21 @@ def _run(command: list[str], what: str, seconds: float, memory_mb: int) -> dict[
     try:
         result = json.loads(done.stdout.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:  # the child died before it could answer
+        if done.returncode == -signal.SIGABRT:  # a C parser (PDFium) aborts when an allocation fails
+            raise DocumentError(_too_big(what, memory_mb)) from err
         raise DocumentError(f"the {what} could not be read (its reader stopped unexpectedly); it may be "
                             "damaged") from err
     error = result.get("error") if isinstance(result, dict) else "its reader gave no answer"
     if error == _OUT_OF_MEMORY:
-        raise DocumentError(f"reading the {what} needed more than {memory_mb} MB of memory; split it into "
-                            "smaller files or raise BOT_READ_MEMORY_MB")
+        raise DocumentError(_too_big(what, memory_mb))
     if error:
         raise DocumentError(str(error))
     return result
+
+
+def _too_big(what: str, memory_mb: int) -> str:
+    return (f"reading the {what} needed more than {memory_mb} MB of memory; split it into smaller files or "
+            "raise BOT_READ_MEMORY_MB")
 
 
 def _child_env() -> dict[str, str]:

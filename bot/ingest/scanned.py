@@ -21,6 +21,7 @@ from bot.ingest import ocr
 from bot.ingest.decoding import guess_title
 from bot.ingest.ocr_cache import OcrCache, cache_key
 from bot.ingest.page_images import PageImage, render_in_child
+from bot.ingest.pdf_boxes import page_ends
 from bot.ingest.readers.blocks import Reading
 from bot.types import WordBox
 
@@ -168,7 +169,7 @@ def replace_pages(text: str, starts: tuple[int, ...], boxes: tuple[WordBox, ...]
     out_starts: list[int] = []
     out_boxes: list[WordBox] = []
     shift_of: dict[int, int] = {}  # page → how far its text moved
-    ends = [*(s - len(separator) for s in starts[1:]), len(text)]
+    ends = page_ends(text, starts, separator)
     cursor, shift = 0, 0
     for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1):
         out.append(text[cursor:start])

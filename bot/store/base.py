@@ -46,6 +46,7 @@ class Store(Protocol):
     doc_chunks: dict[str, list[int]]  # doc_id → its chunk ids, in order
     title_index: dict[str, str]  # normalised title → doc_id (see `links`)
     references: dict[str, dict[int, int]]  # doc_id → {k: chunk id of its reference entry "[k] …"}
+    copies: dict[int, tuple[int, ...]]  # chunk id → every chunk with the same text (itself included), if any
 
     @property
     def size(self) -> int:

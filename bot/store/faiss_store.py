@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -34,10 +35,11 @@ import numpy as np
 from bot.errors import IndexError_
 from bot.store import durable
 from bot.store.base import passage_maps
+from bot.store.folding import same_text
 from bot.store.lexical import LexicalIndex
 from bot.types import Chunk, Document, WordBox
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: passages carry `search_text` (table rows)
 HNSW_FROM = 100_000  # exact search below this many sentences, graph search above
 # HNSW settings, measured with bench/million.py (recall@10 against exact search ≥ 0.95 at 1M vectors);
 # efSearch is saved in the index file, so a loaded index searches as it was built.
@@ -68,6 +70,11 @@ class FaissStore:
             self.faiss_index = _make_faiss(self.vectors)
         self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
             self.documents, self.chunks, self.sentences)
+
+    @functools.cached_property
+    def copies(self) -> dict[int, tuple[int, ...]]:
+        """Passages whose text appears more than once, found on first use (a pass over the passage texts)."""
+        return same_text(self.chunks)
 
     @property
     def size(self) -> int:

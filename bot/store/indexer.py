@@ -21,11 +21,12 @@ import numpy as np
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, IndexError_
-from bot.ingest.chunking import chunk_document
+from bot.ingest.chunking import CHUNKING_VERSION, chunk_document
 from bot.ingest.reading import SUPPORTED
 from bot.store import backend
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
+from bot.store.folding import passage_for_matching, sentence_for_matching
 from bot.store.lexical import LexicalIndex
 from bot.types import Chunk, Document
 
@@ -48,13 +49,17 @@ class BuildReport:
     sentences: int
     embedded: int  # sentences embedded in this build (0 when everything was re-used)
     seconds: float
+    not_utf8: tuple[tuple[str, str], ...] = ()  # (document, how it was decoded) for text files not in UTF-8
 
     def __str__(self) -> str:
         if self.action == "loaded":
             return (f"The index is up to date: {self.documents} documents, {self.chunks} passages "
                     f"(loaded in {self.seconds:.1f} s).")
+        shown = "; ".join(f"{name} ({how})" for name, how in self.not_utf8[:5])
+        more = f"; and {len(self.not_utf8) - 5} more" if len(self.not_utf8) > 5 else ""
         return (f"Built the index ({self.reason}): {self.documents} documents, {self.chunks} passages, "
-                f"{self.embedded} of {self.sentences} sentences embedded, in {self.seconds:.1f} s.")
+                f"{self.embedded} of {self.sentences} sentences embedded, in {self.seconds:.1f} s."
+                + (f" Not UTF-8: {shown}{more}." if self.not_utf8 else ""))
 
 
 def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder, settings: Settings) -> str:
@@ -81,9 +86,17 @@ def settings_reason(manifest: dict[str, Any], model: str, settings: Settings) ->
             return (f"the embedding backend changed from {old.partition('+')[2] or 'torch'} to "
                     f"{model.partition('+')[2] or 'torch'}")
         return f"the model changed from {old} to {model}"
-    if manifest.get("chunking") != settings.chunking_key:
+    recorded = manifest.get("chunking")
+    if recorded != chunking_key(settings):
+        if isinstance(recorded, dict) and recorded.get("version") != CHUNKING_VERSION:
+            return "passages are cut and matched differently in this version of Citebot"
         return "the chunking settings changed"
     return ""
+
+
+def chunking_key(settings: Settings) -> dict[str, Any]:
+    """What passages and their vectors depend on besides the text: the settings, and the rules' version."""
+    return {**settings.chunking_key, "version": CHUNKING_VERSION}
 
 
 def load_previous(settings: Settings) -> tuple[Store | None, str]:
@@ -91,7 +104,11 @@ def load_previous(settings: Settings) -> tuple[Store | None, str]:
     try:
         return backend.load(settings), ""
     except IndexError_ as err:
-        return None, ("no index yet" if "no index" in str(err) else "the index was damaged")
+        if "no index" in str(err):
+            return None, "no index yet"
+        if "written in format" in str(err):
+            return None, "the index was written in another format by another version of Citebot"
+        return None, "the index was damaged"
 
 
 def ensure_index(documents: Sequence[Document], embedder: Embedder, settings: Settings,
@@ -129,8 +146,9 @@ def update_index(previous: Store | None, missing: str, documents: Sequence[Docum
     built, embedded = build(documents, embedder, settings, reusable, progress)
     built.manifest.update(extra)
     backend.save(built, settings)
+    not_utf8 = tuple((d.source or d.doc_id, d.encoding) for d in documents if d.encoding)
     return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
-                              time.perf_counter() - started)
+                              time.perf_counter() - started, not_utf8)
 
 
 def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
@@ -167,15 +185,17 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     step = getattr(embedder, "batch_hint", EMBED_BATCH)  # a cluster embedder takes one big job instead
     for start in range(0, len(to_embed), step):
         part = to_embed[start:start + step]
-        texts = [documents[n].text[rows[r][1]:rows[r][2]] for n, r in part]
+        texts = [sentence_for_matching(documents[n].text, chunks[rows[r][0]], rows[r][1], rows[r][2])
+                 for n, r in part]
 
         def report(done: int, _total: int, offset: int = start) -> None:
             if progress:
                 progress("embedding", offset + done, len(to_embed))
         vectors[[r for _, r in part]] = embedder.encode(texts, progress=report)
     titles = {d.doc_id: d.title for d in documents}
-    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{c.text}" for c in chunks])
-    manifest = {"model": embedder.name, "dimension": dim, "chunking": settings.chunking_key,
+    # A passage is found by its document's title and its section heading too (a heading is not a passage).
+    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{passage_for_matching(c)}" for c in chunks])
+    manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings),
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
     parts = {"manifest": manifest, "documents": {d.doc_id: d for d in documents}, "chunks": chunks,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,19 +18,22 @@ import bm25s
 import numpy as np
 import Stemmer
 
+from bot.store.folding import words
+
 # bm25s sets its own logger to DEBUG when imported, so its per-build debug lines would reach any root handler
 # (the CLI's and the web UI's print the bot's notices); only its warnings are worth a user's attention.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STEMMER = Stemmer.Stemmer("english")
 _STOP = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"did", "does", "do", "was", "were", "is", "are", "what",
                                                     "who", "whom", "which", "when", "where", "why", "how"}
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stop words removed, stemmed: 'Who negotiated the ceasefires?' → ['negoti', 'ceasefir']."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOP]
-    return _STEMMER.stemWords(words)
+    """Folded (`folding`), lower-cased, stop words removed unless written as an acronym ('IT'), stemmed:
+    'Who negotiated the ceasefires?' → ['negoti', 'ceasefir']."""
+    found, caps = words(text)
+    kept = [w.lower() for i, w in enumerate(found) if i in caps or w.lower() not in _STOP]
+    return _STEMMER.stemWords(kept)
 
 
 class LexicalIndex:

@@ -18,6 +18,7 @@ what to build is `indexer`'s job; how rows look is `milvus_rows`'s; this module 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -34,6 +35,7 @@ from bot.errors import BotError, IndexError_
 from bot.store import milvus_rows as rows_mod
 from bot.store.base import Lexical, passage_maps
 from bot.store.faiss_store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_FROM, HNSW_M
+from bot.store.folding import same_text
 from bot.store.milvus_views import RemoteLexical, RemoteVectors
 from bot.types import Chunk, Document
 
@@ -61,6 +63,11 @@ class MilvusStore:
         self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
             documents, chunks, sentences)
         self._remote: _Version | None = None
+
+    @functools.cached_property
+    def copies(self) -> dict[int, tuple[int, ...]]:
+        """Passages whose text appears more than once, found on first use (as the FAISS store does)."""
+        return same_text(self.chunks)
 
     @property
     def size(self) -> int:

@@ -34,6 +34,7 @@ class Reading:
     marks: tuple[tuple[int, str], ...] = ()
     boxes: tuple[WordBox, ...] = ()  # PDFs and images: where each word is on its page
     notes: tuple[str, ...] = ()  # pages left out and why
+    encoding: str = ""  # how the bytes were decoded when not plain UTF-8 (`decoding.decode`), for the report
 
 
 class Blocks:

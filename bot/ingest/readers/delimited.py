@@ -11,10 +11,11 @@ numbers rows (the header is row 1). Small and plain, so it is read in the app's 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 from bot.errors import DocumentError
-from bot.ingest.decoding import decode_text
+from bot.ingest.decoding import decode
 from bot.ingest.readers.blocks import Blocks, Reading
 from bot.ingest.readers.grid import Row, add_grid, is_number, trimmed
 
@@ -24,7 +25,7 @@ _DELIMITERS = ",;\t|"
 
 def read_delimited(raw: bytes, fallback_title: str, tab_separated: bool) -> Reading:
     """(title, text, row marks) of a .csv (`tab_separated` False) or .tsv file given as bytes."""
-    text = decode_text(raw)
+    text, encoding = decode(raw)
     dialect: type[csv.Dialect] = csv.excel_tab if tab_separated else csv.excel
     if not tab_separated:
         try:
@@ -39,7 +40,7 @@ def read_delimited(raw: bytes, fallback_title: str, tab_separated: bool) -> Read
     filled = [cells for _, cells in rows if cells]
     blocks = Blocks()
     add_grid(blocks, rows, header=_has_header(filled) if filled else None)
-    return blocks.reading(fallback_title, fallback_title, "CSV file")
+    return dataclasses.replace(blocks.reading(fallback_title, fallback_title, "CSV file"), encoding=encoding)
 
 
 def _has_header(rows: list[list[str]]) -> bool:

@@ -1,9 +1,15 @@
-"""An HTML page → its main text: headings as `#` lines, one block per paragraph, list item or table row.
+"""An HTML page → its main text: headings as `#` lines, one block per paragraph or list item, tables as pipe
+tables (`tables`), `<br>` as a line break.
 
 BeautifulSoup (with lxml) parses the page; this module only decides what is content, in one walk over
 the tree. Scripts, styles, navigation, page headers and footers, asides and hidden elements are dropped;
 when the page marks its content with `<main>` (or a single `<article>`), only that is kept. The `<title>`
 becomes the document title. Inline markup is flattened; links, images and forms are not followed.
+A table with a header row (`<th>` cells or `<thead>`; without any `<th>`, a first row of three or more
+cells holding no digits) becomes a pipe table; a key/value table (a `<th>` opening each row, or two columns
+and no `<th>`) becomes one "Key: value" block per row; any other table one "a | b" block per row. A cell's
+paragraphs, list items and line breaks stay apart inside its one line; a table inside a cell is read after
+the table that holds it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from bs4.dammit import EncodingDetector
 
 from bot.errors import DocumentError
-from bot.ingest.decoding import clean_text, guess_title
+from bot.ingest.decoding import clean_text, decode, guess_title
+from bot.ingest.tables import one_line, table_blocks
 
 _DROP = frozenset(("script", "style", "nav", "aside", "noscript", "template", "svg", "canvas", "iframe",
                    "object", "embed", "button", "select", "head"))
@@ -24,6 +31,8 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "body", "html", "blockquote", "pre", "figure",
                      "figcaption", "address", "details", "summary", "dl", "dt", "dd", "table", "thead", "tbody",
                      "tfoot", "caption", "hr", "form", "fieldset", "legend", "center"))
+_BREAK = "\u2028"  # LINE SEPARATOR: a <br> in the buffer (and one written in the page is a line break too)
+_MAX_SPAN = 50  # colspan honoured up to this, so a hostile colspan="1000000" costs nothing
 
 
 def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
@@ -41,16 +50,13 @@ def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
 
 def _markup(raw: bytes) -> bytes | str:
     """Bytes when the page names its encoding (a BOM or a meta charset) for BeautifulSoup to honour; else
-    text decoded the way browsers do for unlabelled pages: UTF-8 when valid, else Windows-1252."""
+    text decoded as any text file is (`decoding.decode`: UTF-8, a few stray bytes repaired, else detected)."""
     has_bom = raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not has_bom and b"\0" in raw[:8192]:
         raise DocumentError("the file looks binary, not HTML")
     if has_bom or EncodingDetector.find_declared_encoding(raw, is_html=True):
         return raw
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("windows-1252", errors="replace")
+    return decode(raw)[0]
 
 
 class _Walker:
@@ -59,7 +65,9 @@ class _Walker:
     The walk is iterative (an explicit stack of enter/leave steps) because a hostile page can nest
     elements 100 000 deep, far past Python's recursion limit."""
 
-    def __init__(self) -> None:
+    def __init__(self, in_cell: bool = False) -> None:
+        self.in_cell = in_cell  # walking one table cell: nested tables are put aside in `nested`
+        self.nested: list[Tag] = []
         self.blocks: list[tuple[str, bool, int]] = []  # (text, inside <main>, number of its <article> or 0)
         self.buffer: list[str] = []
         self.prefix = ""  # "- " or "3. " until the first block of a list item is written
@@ -91,6 +99,13 @@ class _Walker:
             return False
         if name in ("header", "footer") and not (self.main_depth or self.article_depth):
             return False  # a page's header or footer is boilerplate; an article's header holds its headline
+        if name == "table":
+            self.flush()
+            if self.in_cell:
+                self.nested.append(tag)
+            else:
+                self.tables(tag)
+            return False
         if name in _HEADINGS or name == "tr":
             self.flush()
             if name == "tr":
@@ -103,7 +118,7 @@ class _Walker:
                 self.add(text)
             return False
         if name == "br":
-            self.buffer.append(" ")
+            self.buffer.append(_BREAK)
             return False
         if name in _BLOCKS or name in ("ul", "ol", "li"):
             self.flush()
@@ -111,7 +126,7 @@ class _Walker:
             self.lists.append([_first_number(tag)] if name == "ol" else [])
         elif name == "li":
             counter = self.lists[-1] if self.lists else []
-            self.prefix = f"{counter[0]}. " if counter else "- "
+            self.prefix = "" if self.in_cell else f"{counter[0]}. " if counter else "- "
             if counter:
                 counter[0] += 1
         elif name == "main":
@@ -141,11 +156,47 @@ class _Walker:
         self.blocks.append((text, self.main_depth > 0, self.article))
 
     def flush(self) -> None:
-        text = " ".join("".join(self.buffer).split())
+        lines = (" ".join(line.split()) for line in "".join(self.buffer).split(_BREAK))
+        text = "\n".join(line for line in lines if line)
         self.buffer = []
         if text:
             self.add(self.prefix + text)
             self.prefix = ""
+
+    def tables(self, table: Tag) -> None:
+        """Add `table` as blocks, then the tables found inside its cells (a queue, not recursion: a hostile
+        page may nest tables without end)."""
+        queue = [table]
+        while queue:
+            caption = queue[0].find("caption", recursive=False)
+            if caption is not None and caption.get_text().strip():
+                self.add(" ".join(caption.get_text().split()))  # the table's own title, above it
+            rows: list[list[tuple[str, bool]]] = []  # per row: (cell text, is a <th>)
+            in_head: list[bool] = []
+            for row, head in _rows(queue.pop(0)):
+                cells = []
+                for cell in row.find_all(["td", "th"], recursive=False):
+                    if cell.find(True) is None:  # text only (most cells): no walk needed
+                        text = " ".join(cell.get_text().split())
+                    else:
+                        walker = _Walker(in_cell=True)
+                        walker.walk(cell)
+                        queue.extend(walker.nested)
+                        text = one_line([line for text, _, _ in walker.blocks for line in text.split("\n")])
+                    cells.extend([(text, cell.name == "th")] * _span(cell))
+                if any(text for text, _ in cells):
+                    rows.append(cells)
+                    in_head.append(head)
+            if rows:
+                texts = [[text for text, _ in row] for row in rows]
+                no_th = not any(is_th for row in rows for _, is_th in row)
+                key_value = all(len(row) >= 2 and row[0][1] for row in rows) or (
+                    no_th and all(len(row) == 2 for row in rows))
+                # Without <th>, a first row of three or more cells and no digits is a header written with <td>.
+                header = in_head[0] or all(is_th for _, is_th in rows[0]) or (
+                    no_th and len(rows[0]) > 2 and not any(ch.isdigit() for ch in "".join(texts[0])))
+                for block in table_blocks(texts, header, key_value):
+                    self.add(block)
 
     def content_blocks(self) -> list[str]:
         if any(in_main for _, in_main, _ in self.blocks):
@@ -158,3 +209,19 @@ class _Walker:
 def _first_number(ordered_list: Tag) -> int:
     start = ordered_list.get("start")
     return int(start) if isinstance(start, str) and start.strip().isdigit() else 1
+
+
+def _rows(table: Tag) -> list[tuple[Tag, bool]]:
+    """The table's own rows in order (not those of tables inside its cells), and whether each is in <thead>."""
+    rows: list[tuple[Tag, bool]] = []
+    for child in table.children:
+        if isinstance(child, Tag) and child.name == "tr":
+            rows.append((child, False))
+        elif isinstance(child, Tag) and child.name in ("thead", "tbody", "tfoot"):
+            rows.extend((tr, child.name == "thead") for tr in child.find_all("tr", recursive=False))
+    return rows
+
+
+def _span(cell: Tag) -> int:
+    span = cell.get("colspan")
+    return min(int(span), _MAX_SPAN) if isinstance(span, str) and span.strip().isdigit() and int(span) > 0 else 1

@@ -1,0 +1,76 @@
+"""What matching reads: text folded so that differences a reader cannot see do not hide a word.
+
+BM25, the term-coverage signal and the embedder's input all go through `fold`: Unicode NFKC (full-width
+letters and digits, ligatures, compatibility forms), no-break and other spaces made plain spaces, and
+invisible format characters removed (soft hyphen, zero-width space and joiners, word joiner, BOM), as
+`question.normalize_question` already removes them from questions. Citations never see folded text: they
+show `Document.text` at the original offsets. A table row is matched by its `search_text` (its cells
+with their column names), and every passage but a reference entry after its section heading.
+`acronyms` says which upper-case words stand as acronyms ("IT", "US"), so the tokenizer keeps them even
+when their lower case is a stop word; `same_text` finds passages that repeat word for word. Tokenizing
+itself is `lexical`'s.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from bot.types import Chunk
+
+_SPACES = re.compile(r"[^\S\n]")  # every horizontal white space, NBSP and the like included
+# The format (Cf) characters of Unicode 14, as ranges: one regex pass instead of a category lookup per
+# character (the question normaliser drops the same ones by category).
+_FORMAT = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+                     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+                     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+                     "\U000e0020-\U000e007f]")
+# Words of two characters or more, and single digits: "truck 7", "floor 2", "gate 5" tell rows apart.
+_WORD = re.compile(r"(?u)\b(?:\w\w+|\d)\b")
+
+
+def fold(text: str) -> str:
+    """`text` as matching sees it; may differ from `text` in length, so never use it for offsets."""
+    if text.isascii():
+        return text  # nothing to fold; the common case stays cheap
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", _FORMAT.sub("", text)))
+
+
+def sentence_for_matching(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
+    """The text embedded and scored for the sentence `doc_text[start:end]` of `chunk`: after its section's
+    heading, which is what a reader has in mind there ("Courier bag: Weight: 2.4 kg")."""
+    if chunk.search_text and (start, end) == (chunk.start, chunk.end):
+        return fold(_in_section(chunk, chunk.search_text))
+    return fold(_in_section(chunk, doc_text[start:end]))
+
+
+def passage_for_matching(chunk: Chunk) -> str:
+    return fold(_in_section(chunk, chunk.search_text or chunk.text))
+
+
+def _in_section(chunk: Chunk, text: str) -> str:
+    # Reference entries are their own context (and "References" says nothing about them).
+    return f"{chunk.section}: {text}" if chunk.section and chunk.kind != "reference" else text
+
+
+def same_text(chunks: Sequence[Chunk]) -> dict[int, tuple[int, ...]]:
+    """Chunk index → the indexes of every chunk with the same matching text, for texts that repeat."""
+    groups: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        groups.setdefault(chunk.search_text or chunk.text, []).append(i)
+    return {i: tuple(ids) for ids in groups.values() if len(ids) > 1 for i in ids}
+
+
+def acronyms(words: list[str]) -> set[int]:
+    """Positions of the words written in capitals (two letters or more) amid words that are not: 'IT' in
+    'What does IT do?'. In an all-capitals line ('CONTACT US') no word stands out, so none counts."""
+    upper = [len(w) > 1 and w.isupper() for w in words]
+    return {i for i, up in enumerate(upper)
+            if up and not ((i == 0 or upper[i - 1]) and (i + 1 == len(words) or upper[i + 1]))}
+
+
+def words(text: str) -> tuple[list[str], set[int]]:
+    """The words of folded `text` as written, and the positions of those that stand as acronyms."""
+    found = _WORD.findall(fold(text))
+    return found, acronyms(found)
