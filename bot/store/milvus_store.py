@@ -1,24 +1,19 @@
 """The index on Milvus (a server, a `milvus-lite server`, or embedded milvus-lite): the only pymilvus import.
 
-A version is three collections, `<name>_<version>_{s,p,r}`: sentence vectors (row id, chunk id, vector;
-COSINE, exact FLAT below `HNSW_FROM` rows and HNSW above, as the FAISS store), passages (chunk id, document,
-offsets and sentence spans as JSON, the mean vector, and BM25 as a sparse vector) and records (the manifest,
-every document's text, and each BM25 term's id and document frequency, as JSON in parts). The alias `<name>`
-names the live version's records collection; `save` writes a whole new version, checks its counts, and only
-then moves the alias, so readers never see half an index and a killed build leaves the previous one
-answering. The live and the previous version are kept (a reader that loaded the previous one keeps working);
-any other version is a killed build's debris and is dropped by the next build.
-
-BM25 comes from Citebot's own tokenizer as sparse passage vectors (`milvus_rows`), so the server's inner
-product is the local store's BM25 whatever analyzer it has; servers older than 2.4 have no sparse vectors and
-their indexes answer in dense mode only. A loaded store holds the passage table and documents (for offsets and
-citations) and fetches sentence vectors and BM25 terms when a question needs them (`milvus_views`). Deciding
-what to build is `indexer`'s job; how rows look is `milvus_rows`'s; this module talks to the server.
+A version is three collections, `<name>_<version>_{s,p,r}`: sentence vectors (COSINE; exact FLAT below
+`HNSW_FROM` rows, HNSW above, as the FAISS store), passages (offsets and spans as JSON, mean vector, BM25 as
+a sparse vector) and records (manifest, documents, BM25 terms). The alias `<name>` names the live version's
+records collection; `save` writes a whole new version, checks it, and only then moves the alias, so readers
+never see half an index and a killed build leaves the previous one answering. The live and the previous
+version are kept; any other is a killed build's debris, dropped by the next build. Servers older than 2.4
+have no sparse vectors: their indexes answer in dense mode only. How rows look is `milvus_rows`'s business,
+what a loaded store fetches per question `milvus_views`'s, what to build `indexer`'s; this module talks to
+the server.
 """
 
 from __future__ import annotations
 
-import functools
+import itertools
 import json
 import logging
 import re
@@ -33,11 +28,8 @@ from pymilvus import DataType, MilvusClient, MilvusException
 from bot.config import Settings
 from bot.errors import BotError, IndexError_
 from bot.store import milvus_rows as rows_mod
-from bot.store.base import Lexical, passage_maps
 from bot.store.faiss_store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_FROM, HNSW_M
-from bot.store.folding import same_text
-from bot.store.milvus_views import RemoteLexical, RemoteVectors
-from bot.types import Chunk, Document
+from bot.store.milvus_views import MilvusStore, RemoteLexical, RemoteVectors
 
 # pymilvus logs every failed call with a traceback; the failures that matter become BotErrors here.
 for _name in ("pymilvus", "milvus_lite"):
@@ -52,52 +44,7 @@ _CONSISTENCY = "Bounded"
 VISIBLE_WAIT_S = 60.0
 
 
-class MilvusStore:
-    """An index in Milvus; built in memory by `indexer` (via `make`), then `save`d, or `load`ed."""
-
-    def __init__(self, manifest: dict[str, Any], documents: dict[str, Document], chunks: list[Chunk],
-                 sentences: np.ndarray, vectors: Any, lexical: Lexical) -> None:
-        self.manifest, self.documents, self.chunks, self.sentences = manifest, documents, chunks, sentences
-        self.vectors, self.lexical = vectors, lexical
-        self.baseline: tuple[float, float, float] | None = None
-        self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
-            documents, chunks, sentences)
-        self._remote: _Version | None = None
-
-    @functools.cached_property
-    def copies(self) -> dict[int, tuple[int, ...]]:
-        """Passages whose text appears more than once, found on first use (as the FAISS store does)."""
-        return same_text(self.chunks)
-
-    @property
-    def size(self) -> int:
-        return len(self.sentences)
-
-    def sentence_rows(self, chunk_id: int) -> range:
-        return range(int(self.chunk_rows[chunk_id]), int(self.chunk_rows[chunk_id + 1]))
-
-    def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and cosine scores of the `k` nearest sentences, best first (ties by row, as FAISS)."""
-        k = min(k, self.size)
-        if k == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if self._remote is None:  # built but not saved yet: exact search in memory
-            scores = np.asarray(self.vectors, dtype=np.float32) @ query_vector
-            rows = np.lexsort((np.arange(len(scores)), -scores))[:k]
-            return rows.astype(np.int64), scores[rows].astype(np.float32)
-        params = {"metric_type": "COSINE", "params": {"ef": max(HNSW_EF_SEARCH, k)}}
-        hits = self._remote.call("search", self._remote.s, data=[np.asarray(query_vector, np.float32).tolist()],
-                                 anns_field="vector", limit=k, search_params=params,
-                                 consistency_level=_CONSISTENCY)[0]
-        pairs = sorted((-float(h["distance"]), _hit_id(h, "row")) for h in hits)
-        return (np.array([r for _, r in pairs], dtype=np.int64),
-                np.array([-s for s, _ in pairs], dtype=np.float32))
-
-
-def make(manifest: dict[str, Any], documents: dict[str, Document], chunks: list[Chunk], sentences: np.ndarray,
-         vectors: np.ndarray, lexical: Lexical) -> MilvusStore:
-    """A freshly built index, held in memory until `save` writes it."""
-    return MilvusStore(manifest, documents, chunks, sentences, vectors, lexical)
+make = MilvusStore  # `indexer` builds a store in memory with it; `save` then writes it to the server
 
 
 class _Version:
@@ -238,7 +185,13 @@ def _attach(store: MilvusStore, remote: _Version) -> MilvusStore:
                            search_params={"metric_type": "IP", "params": {"drop_ratio_search": 0.0}})[0]
         return [(_hit_id(h, "chunk_id"), float(h["distance"])) for h in hits]
 
-    store._remote = remote
+    def dense_search(vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        params = {"metric_type": "COSINE", "params": {"ef": max(HNSW_EF_SEARCH, k)}}
+        hits = remote.call("search", remote.s, data=[np.asarray(vector, np.float32).tolist()], anns_field="vector",
+                           limit=k, search_params=params, consistency_level=_CONSISTENCY)[0]
+        return [(_hit_id(h, "row"), float(h["distance"])) for h in hits]
+
+    store.dense_search = dense_search
     store.vectors = RemoteVectors(fetch_rows, store.size, int(store.manifest["dimension"]))
     store.lexical = RemoteLexical(
         fetch_terms, sparse_search if store.manifest.get("bm25") else None, len(store.chunks),
@@ -314,19 +267,13 @@ def _create(remote: _Version, dim: int, n: int, sparse: bool) -> None:
 
 
 def _insert(remote: _Version, collection: str, rows: Iterable[dict[str, Any]]) -> None:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            remote.call("insert", collection, batch)
-            batch = []
-    if batch:
+    it = iter(rows)
+    while batch := list(itertools.islice(it, BATCH)):
         remote.call("insert", collection, batch)
 
 
 def _check(remote: _Version, sentences: int, chunks: int) -> None:
-    """Every row is there, and visible to Bounded reads, before the alias moves (a server that dropped writes
-    must not go live)."""
+    """Every row is there, and visible to Bounded reads, before the alias moves."""
     for name, expected in ((remote.s, sentences), (remote.p, chunks)):
         def count(level: str, name: str = name) -> int:
             return int(remote.call("query", name, filter="", output_fields=["count(*)"],

@@ -1,13 +1,16 @@
-"""What a loaded Milvus store fetches per question: sentence vectors by row, and BM25 terms and scores.
+"""A Milvus store as the rest of the bot sees it, and what it fetches per question.
 
-`RemoteVectors` stands in for `Store.vectors` (indexing with an int, a slice or an array of rows, as numpy
-would) and `RemoteLexical` for `Store.lexical` (`search`, `idf`). Both fetch only what ranking and answer
-composition touch, through callables that `milvus_store` gives them, and keep it in a bounded LRU cache
-shared by the web server's threads. They know nothing of pymilvus or of how rows are laid out.
+`MilvusStore` implements the `Store` protocol: the passage table and documents in memory (for offsets and
+citations), dense search on the server once `milvus_store` attaches it. `RemoteVectors` stands in for
+`Store.vectors` (an int, a slice or an array of rows, as numpy would) and `RemoteLexical` for `Store.lexical`
+(`search`, `idf`): both fetch only what ranking and answer composition touch, through callables that
+`milvus_store` gives them, and keep it in a bounded LRU cache shared by a web server's threads. Nothing here
+knows pymilvus or how rows are laid out.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
@@ -16,14 +19,56 @@ from typing import Any
 import numpy as np
 
 from bot.errors import BotError
+from bot.store.base import Lexical, passage_maps
+from bot.store.folding import same_text
 from bot.store.lexical import tokenize
 from bot.store.milvus_rows import bm25_idf
+from bot.types import Chunk, Document
 
 CACHE_ROWS = 50_000  # sentence vectors kept (about 75 MB at 384 dimensions)
 CACHE_TERMS = 100_000
 FetchRows = Callable[[list[int]], Iterable[tuple[int, Any]]]  # rows → (row, vector) pairs
 FetchTerms = Callable[[list[str]], dict[str, tuple[int, int]]]  # terms → (term id, document frequency)
 SparseSearch = Callable[[dict[int, float], int], list[tuple[int, float]]]  # weights, k → (passage, score)
+DenseSearch = Callable[[np.ndarray, int], list[tuple[int, float]]]  # vector, k → (sentence row, cosine)
+
+
+class MilvusStore:
+    """An index in Milvus; built in memory by `indexer` (via `milvus_store.make`), then saved, or loaded."""
+
+    def __init__(self, manifest: dict[str, Any], documents: dict[str, Document], chunks: list[Chunk],
+                 sentences: np.ndarray, vectors: Any, lexical: Lexical) -> None:
+        self.manifest, self.documents, self.chunks, self.sentences = manifest, documents, chunks, sentences
+        self.vectors, self.lexical = vectors, lexical
+        self.baseline: tuple[float, float, float] | None = None
+        self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
+            documents, chunks, sentences)
+        self.dense_search: DenseSearch | None = None  # set when saved or loaded
+
+    @functools.cached_property
+    def copies(self) -> dict[int, tuple[int, ...]]:
+        """Passages whose text appears more than once, found on first use (as the FAISS store does)."""
+        return same_text(self.chunks)
+
+    @property
+    def size(self) -> int:
+        return len(self.sentences)
+
+    def sentence_rows(self, chunk_id: int) -> range:
+        return range(int(self.chunk_rows[chunk_id]), int(self.chunk_rows[chunk_id + 1]))
+
+    def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosine scores of the `k` nearest sentences, best first (ties by row, as FAISS)."""
+        k = min(k, self.size)
+        if k == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self.dense_search is None:  # built but not saved yet: exact search in memory
+            scores = np.asarray(self.vectors, dtype=np.float32) @ query_vector
+            rows = np.lexsort((np.arange(len(scores)), -scores))[:k]
+            return rows.astype(np.int64), scores[rows].astype(np.float32)
+        pairs = sorted((-score, row) for row, score in self.dense_search(query_vector, k))
+        return (np.array([r for _, r in pairs], dtype=np.int64),
+                np.array([-s for s, _ in pairs], dtype=np.float32))
 
 
 class RemoteVectors:
