@@ -4,9 +4,13 @@ Starts `python -m bot serve` on a free port of 127.0.0.1 (over a copy-free tempo
 documents folder), then runs 1, 10 and 50 simultaneous users × 20 questions each, every user with its own
 gradio_client session, and prints per scenario the errors, the explicit "busy, try again" refusals of the
 bounded queue, and p50/p95/max latency. A soak of 1,000 more questions follows, with the server's RSS
-(/proc/<pid>/status) sampled before, halfway and after. Bounded and self-stopping: a global deadline
-and a per-question timeout; the server is always stopped. Exit status 0 only with zero errors and memory
-growth within --max-growth-mb. It measures; it does not tune anything.
+(/proc/<pid>/status) sampled before, halfway and after. Last, on a second server in shared use (`--shared`),
+10 browser sessions upload a file each and ask about it while 50 other questions arrive, all at once
+(bench/ui_session.py drives the page's upload and question events over HTTP): errors, uploads lost (not
+answered in their own session) and uploads leaked (seen elsewhere) must all be 0. Bounded and
+self-stopping: a global deadline and a per-question timeout; the servers are always stopped. Exit status 0
+only with zero errors, no upload lost or leaked, and memory growth within --max-growth-mb. It measures;
+it does not tune anything.
 
     .venv/bin/python bench/load.py            # full run, bundled model (a few minutes)
     .venv/bin/python bench/load.py --quick    # short run with the fake embedder, as the test suite runs it
@@ -19,6 +23,7 @@ import json
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.live_server import PROJECT_ROOT, LiveServer
+from bench.ui_session import Busy, UiSession, ask_api, text_of
 
 QUESTIONS = (
     "What prompted Vance to call the Indian prime minister?",
@@ -58,11 +64,11 @@ class Scenario:
     def summary(self) -> dict[str, object]:
         lat = sorted(self.latencies_ms)
         def pct(p: float) -> float:
-            return round(lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else float("nan")
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else None
         return {"scenario": self.name, "users": self.users, "asked": self.users * self.questions, "ok": len(lat),
                 "busy": self.busy, "errors": len(self.errors), "p50_ms": pct(0.50), "p95_ms": pct(0.95),
-                "max_ms": round(lat[-1], 1) if lat else float("nan"),
-                "mean_ms": round(statistics.fmean(lat), 1) if lat else float("nan"),
+                "max_ms": round(lat[-1], 1) if lat else None,
+                "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
                 "per_second": round(len(lat) / self.seconds, 1) if self.seconds else 0.0,
                 "first_errors": self.errors[:3]}
 
@@ -102,17 +108,73 @@ def http_user(url: str, user: int, count: int, scenario: Scenario, deadline: flo
     with httpx.Client(base_url=url, trust_env=False, timeout=timeout) as http:
         for question in _questions(user, count, scenario, deadline):
             started = time.perf_counter()
-            joined = http.post("/gradio_api/call/chat", json={"data": [question]})
-            if joined.status_code == 503:
+            try:
+                reply = ask_api(http, question)
+            except Busy:
                 scenario.busy += 1
                 continue
-            joined.raise_for_status()
-            stream = http.get(f"/gradio_api/call/chat/{joined.json()['event_id']}").text
-            marker = "event: complete\ndata: "
-            if marker not in stream:
-                scenario.errors.append(f"no answer: {stream[:120]!r}")
+            except RuntimeError as err:
+                scenario.errors.append(str(err)[:160])
                 continue
-            _record(scenario, json.loads(stream.split(marker, 1)[1].split("\n", 1)[0])[0], started)
+            _record(scenario, reply, started)
+
+
+UPLOADERS, ASKERS = 10, 50
+KEEPERS = ("Ingrid Halvorsen", "Tomas Okafor", "Mirela Dutescu", "Sven Aaltonen", "Priya Raman", "Jonas Weber",
+           "Aiko Tanabe", "Lucia Ferreira", "Omar Haddad", "Nora Lindqvist")
+
+
+def uploads_with_questions(url: str, deadline: float) -> dict[str, object]:
+    """10 browser sessions upload a file and ask about it while 50 questions arrive, all at once (shared
+    use): errors, uploads lost (not answered in their session), uploads leaked (seen by another session)."""
+    import httpx
+
+    def keeper(k: int) -> tuple[str, str]:
+        return f"harbour-{k}.txt", f"Harbour notes\n\nThe keeper of lighthouse pier {k} is {KEEPERS[k]}.\n"
+
+    start = threading.Barrier(UPLOADERS + ASKERS)
+    errors: list[str] = []
+    lost: list[int] = []
+    leaked: list[str] = []
+    upload_ms: list[float] = []
+    questions = Scenario(f"{ASKERS} questions during {UPLOADERS} uploads", ASKERS, 1)
+
+    def uploader(k: int) -> None:
+        name, text = keeper(k)
+        with UiSession(url, timeout=TIMEOUT) as session:
+            start.wait()
+            started = time.perf_counter()
+            status = session.upload([(name, text.encode())])
+            upload_ms.append((time.perf_counter() - started) * 1000)
+            answer = text_of(session.ask(f"Who is the keeper of lighthouse pier {k}?"))
+        if "indexed for this session only" not in status or KEEPERS[k] not in answer:
+            lost.append(k)
+
+    def asker(n: int) -> None:
+        question = QUESTIONS[n % len(QUESTIONS)] if n % 5 else f"Who is the keeper of lighthouse pier {n % 10}?"
+        with httpx.Client(base_url=url, trust_env=False, timeout=TIMEOUT) as http:
+            start.wait()
+            started = time.perf_counter()
+            reply = ask_api(http, question)
+        leaked.extend(name for name in KEEPERS if name in json.dumps(reply))
+        _record(questions, reply, started)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=UPLOADERS + ASKERS) as pool:
+        futures = [pool.submit(uploader, k) for k in range(UPLOADERS)] + [pool.submit(asker, n) for n in range(ASKERS)]
+        for future in futures:
+            try:
+                err = future.exception(timeout=3 * TIMEOUT)  # an upload and a question, each within TIMEOUT
+            except FutureTimeout:
+                err = TimeoutError(f"no result within {3 * TIMEOUT:.0f} s")
+            if err is not None:
+                errors.append(f"{type(err).__name__}: {str(err)[:160]}")
+    questions.seconds = time.perf_counter() - started
+    upload_ms.sort()
+    return {"uploads": UPLOADERS, "questions": ASKERS, "errors": len(errors) + len(questions.errors),
+            "uploads_lost": len(lost), "uploads_leaked": len(leaked), "first_errors": (errors + questions.errors)[:3],
+            "upload_p50_ms": round(upload_ms[len(upload_ms) // 2], 1) if upload_ms else None,
+            "upload_max_ms": round(upload_ms[-1], 1) if upload_ms else None, "question_latency": questions.summary()}
 
 
 def _questions(user: int, count: int, scenario: Scenario, deadline: float) -> list[str]:
@@ -174,29 +236,45 @@ def main() -> int:
         rss["after_soak"] = server.rss_mb()
         alive = server.alive()
 
+    with tempfile.TemporaryDirectory(prefix="citebot-load-shared-") as tmp, \
+            LiveServer(args.docs, Path(tmp) / "index", model=model, args=("--shared",)) as shared:
+        run_scenario(shared, Scenario("warm-up", 1, 5), deadline, user)
+        mixed = uploads_with_questions(shared.url, deadline)
+        alive = alive and shared.alive()
+
     growth = rss["after_soak"] - rss["before_soak"]
     report = {"model": model, "client": args.client, "docs": args.docs.name,
               "scenarios": [s.summary() for s in [*results, first, second]],
               "rss_mb": {k: round(v, 1) for k, v in rss.items()}, "soak_questions": soak,
               "soak_growth_mb": round(growth, 1),
               "soak_second_half_growth_mb": round(rss["after_soak"] - rss["soak_halfway"], 1), "server_survived": alive}
-    errors = sum(len(s.errors) for s in [*results, first, second])
-    ok = errors == 0 and alive and growth <= args.max_growth_mb
+    report["uploads_with_questions"] = mixed
+    errors = sum(len(s.errors) for s in [*results, first, second]) + mixed["errors"]
+    ok = (errors == 0 and alive and growth <= args.max_growth_mb and not mixed["uploads_lost"]
+          and not mixed["uploads_leaked"])
     report["verdict"] = "ok" if ok else "FAILED"
     if args.json:
-        print(json.dumps(report))
+        print(json.dumps(report, allow_nan=False))
     else:
         print(f"Citebot load test — model {model}, {args.client} client, documents {args.docs.name}/, "
               "server queue: 4 at a time, 64 waiting")
         print(f"{'scenario':<20}{'asked':>7}{'ok':>6}{'busy':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
               f"{'q/s':>7}")
         for s in report["scenarios"]:
-            print(f"{s['scenario']:<20}{s['asked']:>7}{s['ok']:>6}{s['busy']:>6}{s['errors']:>8}{s['p50_ms']:>9}"
-                  f"{s['p95_ms']:>9}{s['max_ms']:>9}{s['per_second']:>7}")
+            p50, p95, top = (str(s[k] if s[k] is not None else "—") for k in ("p50_ms", "p95_ms", "max_ms"))
+            print(f"{s['scenario']:<20}{s['asked']:>7}{s['ok']:>6}{s['busy']:>6}{s['errors']:>8}{p50:>9}"
+                  f"{p95:>9}{top:>9}{s['per_second']:>7}")
             for line in s["first_errors"]:
                 print(f"    error: {line}")
         print(f"server RSS: {rss['before_soak']:.1f} MB before the {soak}-question soak, {rss['soak_halfway']:.1f} MB "
               f"halfway, {rss['after_soak']:.1f} MB after: growth {growth:+.1f} MB (limit {args.max_growth_mb:.0f})")
+        q = mixed["question_latency"]
+        print(f"shared server, {UPLOADERS} uploads and {ASKERS} questions at once: {mixed['errors']} errors, "
+              f"{mixed['uploads_lost']} uploads lost, {mixed['uploads_leaked']} leaked to other sessions; upload "
+              f"p50 {mixed['upload_p50_ms']} ms, max {mixed['upload_max_ms']} ms; questions p50 {q['p50_ms']} ms, "
+              f"p95 {q['p95_ms']} ms")
+        for line in mixed["first_errors"]:
+            print(f"    error: {line}")
         print(f"verdict: {report['verdict']}")
     return 0 if ok else 1
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from bot.faces.schema import dumps
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 EVAL = Path(os.environ.get("BOT_EVAL_DIR", ROOT.parent / "shared" / "eval"))
@@ -61,8 +63,8 @@ def write(name: str, result: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"bench": name, "machine": machine(), "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                               **result}, indent=1))
+    tmp.write_text(dumps({"bench": name, "machine": machine(), "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                          **result}, indent=1))  # strict JSON: a ratio with nothing to divide is null
     os.replace(tmp, path)
     print(f"[{name}] results written to {path.relative_to(ROOT)}", file=sys.stderr)
     return path

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answer.abstention import Signals, confidence, null_means, null_questions
-from bot.answer.compose import NOT_FOUND, Scored, compose, coverage, score_sentences
+from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
+from bot.answer.tuning import Tuning, load_tuning
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.embed.choose import make_embedder
@@ -38,8 +39,10 @@ RECALL_CACHE = 512
 
 
 class Citebot:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None,
+                 tuning: Tuning | None = None) -> None:
         self.settings = settings
+        self.tuning = tuning or load_tuning()  # fitted weights; `bot eval --folds` swaps in a fold's
         self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
         if settings.ray_address:
             from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
@@ -47,6 +50,8 @@ class Citebot:
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed
+        self.notices: list[str] = []  # lines the last sync wants shown (following another folder)
+        self.held = ""  # why the last sync kept the index instead of following the folder ("" when it did not)
         self._recalled: OrderedDict[tuple[str, tuple[Turn, ...], str], Turn] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -54,13 +59,16 @@ class Citebot:
              force: bool = False) -> BuildReport:
         """Make the index match the documents folder (or the given documents); says what it did.
 
-        A folder sync reads only new and changed files; `skipped` and `plan` say what it found."""
+        A folder sync reads only new and changed files; `skipped` and `plan` say what it found. A folder
+        that is missing, or that would empty the index, keeps the index: the report's action is "kept"."""
         if documents is not None:
             self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
         else:
             result = sync_folder(self.settings, self.embedder, progress, force)
             self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
+            self.notices = list(result.notices)
             report = result.report
+        self.held = report.reason if report.action == "kept" else ""
         with self._lock:
             self._recalled.clear()  # recalled answers came from the previous index
         return report
@@ -99,15 +107,24 @@ class Citebot:
         query = resolved.query
         vector = self.embedder.encode([fold(query)])[0]
         clock.lap("embed")
-        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode)
+        ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode, self.tuning)
         clock.lap("retrieve")
-        scored = score_sentences(store, resolved.focus, ranking)
+        scored = score_sentences(store, resolved.focus, ranking, self.tuning)
+        ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus),
-                                                      passage_for_matching(best.hit.chunk))
-                    ) if best else None
+                                                       passage_for_matching(best.hit.chunk)),
+                    float(best.kind)) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
+
+    def use_tuning(self, tuning: Tuning) -> None:
+        """Answer with other fitted weights from now on (the evaluator's held-out folds)."""
+        self.tuning = tuning
+        if self.store is not None:
+            self.store.baseline = None  # it depends on the weights
+        with self._lock:
+            self._recalled.clear()
 
     def baseline(self, store: Store) -> Signals:
         """What unrelated questions score in `store` (see `abstention`); computed once per index."""
@@ -121,7 +138,7 @@ class Citebot:
         clock = _Clock()
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
-        conf = confidence(ev.features, self.baseline(ev.store)) if ev.features else 0.0
+        conf = confidence(ev.features, self.baseline(ev.store), self.tuning) if ev.features else 0.0
         if not scored or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:
@@ -148,7 +165,7 @@ class Evidence:
     query: str
     ranking: Ranking
     scored: list[Scored]
-    features: tuple[float, float, float] | None  # the abstention model's inputs (see `abstention`)
+    features: Signals | None  # the abstention model's inputs (see `abstention`)
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
 
 

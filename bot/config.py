@@ -28,7 +28,7 @@ class Settings:
     top_k: int = 10  # passages returned as `retrieved`
     dense_k: int = 200  # sentences fetched from the vector index before fusion
     answer_sentences: int = 2  # at most this many sentences make an answer
-    min_confidence: float = 0.5  # below it the bot abstains; see bench/fit_abstention.py
+    min_confidence: float = 0.5  # below it the bot abstains; see bench/fit.py
     max_question_chars: int = 2000
     shared: bool = False  # shared deployment: uploads stay private to the browser session
     max_upload_mb: int = 50

@@ -9,7 +9,7 @@ tested on tiny hand-made sets; this module does not build indexes (the CLI does,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class EvalQuestion:
     answers_all: tuple[str, ...] = ()
     evidence_any: tuple[str, ...] = ()
     gold_doc_ids: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()  # documents the question was written from (gold, or SQuAD2's context paragraph)
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -50,7 +51,9 @@ def load_questions(path: Path) -> list[EvalQuestion]:
             qid=str(row.get("id", row.get("qid", number))), turns=turns, answerable=bool(answerable),
             answers_any=tuple(row.get("answers_any", row.get("answers", ()))),
             answers_all=tuple(row.get("answers_all", ())), evidence_any=tuple(row.get("evidence_any", ())),
-            gold_doc_ids=tuple(row.get("gold_doc_ids", ()))))
+            gold_doc_ids=tuple(row.get("gold_doc_ids", ())),
+            about=tuple(row.get("gold_doc_ids") or ([row["meta"]["context_doc_id"]] if isinstance(
+                row.get("meta"), dict) and row["meta"].get("context_doc_id") else []))))
     if not questions:
         raise BotError(f"{path.name} holds no questions.")
     return questions
@@ -65,6 +68,43 @@ def load_corpus(path: Path) -> list[Document]:
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise BotError(f"Cannot read the corpus '{path.name}'; each line must be a JSON object with doc_id and "
                        "text.") from err
+
+
+def assign_folds(questions: Sequence[EvalQuestion], k: int, title_of: Mapping[str, str]) -> list[int]:
+    """The fold (0..k-1) of each question, so that questions about the same article never sit on both sides.
+
+    Questions are grouped by the titles of the documents they were written from (`title_of`: doc id →
+    title; SQuAD2's paragraphs of one article share a title, HotpotQA's titles are its doc ids), joined
+    when they share any title; a question about no document (the seed set, all about one article) is its
+    own group. Groups go, largest first, to the fold holding fewest questions so far: deterministic and
+    about even. Every fit and every held-out report uses this one function."""
+    if k < 2:
+        raise ValueError(f"folds must be at least 2, got {k}")
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys = []
+    for q in questions:
+        names = [f"title:{title_of.get(d, d)}" for d in q.about] or [f"question:{q.qid}"]
+        for other in names[1:]:
+            parent[root(other)] = root(names[0])
+        keys.append(names[0])
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(root(key), []).append(i)
+    sizes = [0] * k
+    fold = [0] * len(questions)
+    for _, members in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+        target = sizes.index(min(sizes))
+        sizes[target] += len(members)
+        for i in members:
+            fold[i] = target
+    return fold
 
 
 def contains_answer(text: str, q: EvalQuestion) -> bool:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot.answer.compose import _display
+from bot.answer.compose import RESCORE_PASSAGES, _display
 from bot.config import Settings
 
 
@@ -39,9 +39,12 @@ def test_unrelated_question_abstains_and_shows_no_citation(fake_bot) -> None:
 
 def test_retrieved_is_ranked_and_bounded(fake_bot) -> None:
     answer = fake_bot.ask("Rubio ceasefire negotiations")
-    scores = [h.score for h in answer.retrieved]
-    assert scores == sorted(scores, reverse=True)
-    assert [h.rank for h in answer.retrieved] == list(range(1, len(scores) + 1))
+    # the re-scored head is ordered by best sentence (compose.by_best_sentence), the rest by fused score
+    tail = [h.score for h in answer.retrieved[RESCORE_PASSAGES:]]
+    assert tail == sorted(tail, reverse=True)
+    assert min(h.score for h in answer.retrieved[:RESCORE_PASSAGES]) >= max(tail)
+    assert answer.retrieved[0].chunk == answer.citations[0].chunk  # the passage cited first is retrieved first
+    assert [h.rank for h in answer.retrieved] == list(range(1, len(answer.retrieved) + 1))
     assert len(answer.retrieved) == Settings().top_k
 
 

@@ -33,6 +33,7 @@ ONE_HOME = {
     "faiss": "bot.store.faiss_store",
     "sentence_transformers": "bot.embed.sbert",
     "bm25s": "bot.store.lexical",
+    "breame": "bot.store.spelling",
     "pymilvus": "bot.store.milvus_store",
     "ray": "bot.store.ray_embed",
     "pdfplumber": "bot.ingest.readers.pdf",

@@ -6,6 +6,7 @@ import pytest
 
 from bot.answer import abstention as abstention
 from bot.answer.retrieval import rank
+from bot.answer.tuning import TUNED_FILE
 from bot.config import Settings
 from bot.embed.fake import FakeEmbedder
 from bot.store.indexer import build
@@ -13,19 +14,19 @@ from bot.types import Document
 
 
 def test_confidence_is_one_half_exactly_at_the_fitted_threshold() -> None:
-    rule = json.loads(abstention.WEIGHTS_FILE.read_text())
-    w, lam, t = rule["weights"], rule["baseline_weight"], rule["threshold"]
-    baseline = (0.1, 0.05, 0.05)
+    rule = json.loads(TUNED_FILE.read_text())["all"]
+    w, lam, t = rule["abstain_weights"], rule["baseline_weight"], rule["threshold"]
+    baseline = (0.1, 0.05, 0.05, 0.2)
     # choose a sentence cosine that puts the score exactly on the threshold
-    cos = t + lam * sum(wi * bi for wi, bi in zip(w, baseline, strict=True)) - w[1] * 0.5 - w[2] * 0.5
-    assert abstention.confidence((cos, 0.5, 0.5), baseline) == pytest.approx(0.5)
-    assert abstention.confidence((cos + 0.05, 0.5, 0.5), baseline) > 0.5 > abstention.confidence(
-        (cos - 0.05, 0.5, 0.5), baseline)
+    cos = t + lam * sum(wi * bi for wi, bi in zip(w, baseline, strict=True)) - w[1] * 0.5 - w[2] * 0.5 - w[3]
+    assert abstention.confidence((cos, 0.5, 0.5, 1.0), baseline) == pytest.approx(0.5)
+    assert abstention.confidence((cos + 0.05, 0.5, 0.5, 1.0), baseline) > 0.5 > abstention.confidence(
+        (cos - 0.05, 0.5, 0.5, 1.0), baseline)
 
 
 def test_a_library_where_everything_scores_high_needs_more_evidence() -> None:
-    signals = (0.6, 0.5, 0.5)
-    assert abstention.confidence(signals, (0.1, 0.0, 0.0)) > abstention.confidence(signals, (0.5, 0.5, 0.5))
+    signals = (0.6, 0.5, 0.5, 1.0)
+    assert abstention.confidence(signals, (0.1, 0.0, 0.0, 0.0)) > abstention.confidence(signals, (0.5, 0.5, 0.5, 0.5))
 
 
 def store_of(texts: dict[str, str]):

@@ -2,7 +2,8 @@
 honest "not in the documents".
 
 Every sentence of the best passages is re-scored (its cosine to the question, how much of the question's
-weighted vocabulary it contains, and its passage's rank score); the best one or two become the answer and
+weighted vocabulary it contains, its passage's rank score, and whether it holds the kind of thing the
+question asks for, `answer_type`; weights fitted by `bench/fit.py`); the best one or two become the answer and
 each cites the passage it comes from. A sentence that points at one of the document's own references
 (`…countries[2].`) or names its authors also cites that reference entry. Whether to answer at all is
 decided by `abstention`.
@@ -11,12 +12,14 @@ decided by `abstention`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.answer.answer_type import expected_kind, holds_kind
 from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
+from bot.answer.tuning import Tuning, load_tuning
 from bot.ingest.tables import header_above
 from bot.store.base import Store
 from bot.store.folding import sentence_for_matching
@@ -28,9 +31,6 @@ _FOOTNOTE = re.compile(r"\[(\d{1,4})\]")
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalised word, as in an author list
 _LEADING_MARKER = re.compile(r"^\[\d{1,4}\]\s+|^[-*•▪‣◦]\s+")
 
-# Weights of the sentence score; chosen with `python -m bot eval` on SQuAD2 (see README).
-W_COVERAGE = 0.5
-W_PASSAGE = 0.25
 SECOND_WITHIN = 0.75  # a further sentence joins the answer when it scores within this share of the first
 REDUNDANT = 0.8  # ... and is not a restatement (cosine to a chosen sentence above this), e.g. a summary bullet
 RESCORE_PASSAGES = 5
@@ -43,6 +43,8 @@ class Scored:
     score: float
     dense: float
     coverage: float
+    passage: float  # its passage's fused score / the best passage's
+    kind: bool  # holds what the question asks for (`answer_type`)
 
 
 def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:
@@ -55,12 +57,14 @@ def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
 
-def score_sentences(store: Store, query: str, ranking: Ranking) -> list[Scored]:
+def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
     """Every sentence of the top passages, best first."""
+    tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
         return []
     terms = tokenize(query)
+    kind = expected_kind(query)
     top = hits[0].score
     scored = []
     for hit in hits:
@@ -69,10 +73,24 @@ def score_sentences(store: Store, query: str, ranking: Ranking) -> list[Scored]:
             text = sentence_for_matching(store.documents[hit.chunk.doc_id].text, hit.chunk, start, end)
             dense = float(np.dot(store.vectors[row], ranking.query_vector))
             cov = coverage(store.lexical, terms, text)
-            score = dense + W_COVERAGE * cov + W_PASSAGE * (hit.score / top if top > 0 else 0.0)
-            scored.append(Scored(row, hit, score, dense, cov))
+            passage = hit.score / top if top > 0 else 0.0
+            holds = holds_kind(kind, text, query)
+            score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
+            scored.append(Scored(row, hit, score, dense, cov, passage, holds))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def by_best_sentence(ranking: Ranking, scored: list[Scored]) -> Ranking:
+    """The re-scored passages re-ordered by their best sentence's score (the rest keep their rank): the
+    passage the answer cites first is the first one retrieved, and sentence-level evidence (terms, answer
+    kind) corrects the fused passage order."""
+    best: dict[int, float] = {}
+    for s in scored:  # best first
+        best.setdefault(s.hit.chunk_id, s.score)
+    head = sorted(ranking.hits[:RESCORE_PASSAGES], key=lambda h: -best.get(h.chunk_id, float("-inf")))
+    hits = tuple(replace(h, rank=r + 1) for r, h in enumerate([*head, *ranking.hits[RESCORE_PASSAGES:]]))
+    return Ranking(hits=hits, query_vector=ranking.query_vector)
 
 
 def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str, tuple[Citation, ...]]:

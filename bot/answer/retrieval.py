@@ -3,12 +3,11 @@ then passages of documents that the best passages mention by title.
 
 A passage's dense score is its best sentence's cosine plus a little of its whole-passage (mean-vector)
 cosine, computed exactly for every candidate that either search found; BM25 is scaled by the query's best
-BM25 score and added. Documents mentioned by title in the top passages (as a wiki page names another)
-are brought in next: they are how multi-hop questions find their second document. A passage whose text
-an earlier-ranked one has word for word (a copy of a file in another folder) is left out, and the hit kept
-says where else the text is (`Hit.also_in`). Weights were chosen
-with `python -m bot eval` on SQuAD2 and HotpotQA (README, "Retrieval"). Choosing sentences for the
-answer is `answer`'s job.
+BM25 score and added, with weights fitted by `bench/fit.py` (`tuning`). Documents mentioned by title in
+the top passages (as a wiki page names another) are brought in next: they are how multi-hop questions find
+their second document. A passage whose text an earlier-ranked one has word for word (a copy of a file in
+another folder) is left out, and the hit kept says where else the text is (`Hit.also_in`). Choosing
+sentences for the answer is `compose`'s job.
 """
 
 from __future__ import annotations
@@ -17,12 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answer.tuning import Tuning, load_tuning
 from bot.store.base import Store
 from bot.store.links import mentioned_documents
 from bot.types import Hit
 
-W_MEAN = 0.3  # whole-passage cosine, beside the best sentence's
-W_BM25 = 0.5  # BM25 / the query's best BM25
 LEXICAL_K = 100
 LINK_FROM = 3  # passages whose title mentions are followed
 LINKED_MAX = 4
@@ -35,8 +33,9 @@ class Ranking:
 
 
 def rank(store: Store, query: str, query_vector: np.ndarray, limit: int, dense_k: int,
-         mode: str = "hybrid") -> Ranking:
+         mode: str = "hybrid", tuning: Tuning | None = None) -> Ranking:
     """The best `limit` passages for `query`; `mode` is "hybrid", "dense" or "bm25" (for comparisons)."""
+    tuning = tuning or load_tuning()
     if mode not in ("hybrid", "dense", "bm25"):
         raise ValueError(f"mode must be hybrid, dense or bm25, got {mode!r}")
     candidates: set[int] = set()
@@ -54,7 +53,8 @@ def rank(store: Store, query: str, query_vector: np.ndarray, limit: int, dense_k
         chunk_ids = np.array(sorted(ids), dtype=np.int64)
         best, mean = _dense_scores(store, chunk_ids, query_vector)
         bm25 = np.array([lexical.get(int(c), 0.0) / top_bm25 for c in chunk_ids])
-        fused = {"hybrid": best + W_MEAN * mean + W_BM25 * bm25, "dense": best + W_MEAN * mean, "bm25": bm25}
+        dense = best + tuning.w_mean * mean
+        fused = {"hybrid": dense + tuning.w_bm25 * bm25, "dense": dense, "bm25": bm25}
         return chunk_ids, best, fused[mode]
 
     chunk_ids, best, fused = score(candidates)

@@ -1,26 +1,32 @@
 """`python -m bot …`: index, ask, chat, eval and serve from a terminal.
 
-Answers go to stdout (text, or one JSON object per line with --json); progress and build reports go to
-stderr. A `BotError` prints one line and exits 1; in a stdin batch a bad line gets its own error object
-and the batch goes on. This module parses arguments and prints; the work is `Citebot`'s.
+Answers go to stdout (text, or one JSON object per line with --json, always strict JSON); progress and
+build reports go to stderr. A `BotError` prints one line and exits 1; in a stdin batch a bad line gets its
+own error object and the batch goes on. Without `--docs` a command uses the folder its index was built from.
+Stopping is quiet and ends with the shell's status for it: a reader that closed stdout (`| head`) 141, like
+a process killed by SIGPIPE; SIGTERM 143; Ctrl-C 130. This module parses arguments and prints; the work
+is `Citebot`'s.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
+import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.answer.conversation import Turn, turn_of
 from bot.assistant import Citebot
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.embed.choose import embedder_name
 from bot.errors import BotError
 from bot.faces.progress import StageBars
-from bot.faces.schema import answer_dict, error_dict
+from bot.faces.schema import answer_dict, dumps, error_dict
+from bot.store.indexer import BuildReport
+from bot.store.ownership import follow_index
 from bot.store.sync import plan_folder
 from bot.types import Answer
 
@@ -36,13 +42,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The bot's own notices (a one-time ONNX export, a fallback to torch) go to stderr as plain lines.
     logging.basicConfig(format="%(message)s", stream=sys.stderr)
     logging.getLogger("bot").setLevel(logging.INFO)
+    if args.func is not _cmd_serve:  # the web server stops on SIGTERM by itself
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args)
     except BotError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        return 130
+        return 128 + signal.SIGINT
+    except Terminated:
+        return 128 + signal.SIGTERM
+    except BrokenPipeError:
+        # Whoever reads stdout has gone (`| head -c 100`): nothing more can be said to them. Point stdout
+        # at /dev/null so the interpreter's last flush does not print a second error on the way out.
+        _silence_stdout()
+        return 128 + signal.SIGPIPE
+
+
+class Terminated(BaseException):
+    """Raised in the main thread by SIGTERM, so `with` blocks (the build lock, a reader child) unwind."""
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout already closed or replaced: nothing to silence
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--modes", default="hybrid", help="comma-separated: hybrid, dense, bm25")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--folds", type=int, help="held-out figures: answer each question with the weights fitted "
+                   "without its fold (K must be the fold count of bot/answer/tuned.json)")
+    p.add_argument("--fold", type=int, help="with --folds: only this fold (0..K-1)")
     p = command("serve", "start the web UI", _cmd_serve)
     p.add_argument("--shared", action="store_true", help="shared deployment: uploads stay private per session")
     p.add_argument("--port", type=int)
@@ -91,13 +126,23 @@ def _auth(value: str) -> str:
     return value
 
 
-def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object) -> Citebot:
+def settings_of(args: argparse.Namespace, **overrides: object) -> Settings:
+    """Settings from the flags; without `--docs` (or BOT_DOCS_DIR), the folder the index was built from."""
     settings = load_settings(docs_dir=args.docs, index_dir=args.index, **overrides)
-    bot = Citebot(settings)
+    settings, line = follow_index(settings, args.docs is not None or "BOT_DOCS_DIR" in os.environ)
+    if line:
+        print(line, file=sys.stderr)
+    return settings
+
+
+def _open(args: argparse.Namespace, show_plan: bool = False) -> tuple[Citebot, BuildReport]:
+    bot = Citebot(settings_of(args))
     bars = StageBars(enabled=sys.stderr.isatty() or not getattr(args, "json", False))
     report = bot.open(progress=bars, force=getattr(args, "rebuild", False))
     bars.close()
-    if show_plan and bot.plan is not None and not bot.plan.up_to_date:
+    for line in bot.notices:
+        print(line, file=sys.stderr)
+    if show_plan and bot.plan is not None and not bot.plan.up_to_date and report.action != "kept":
         for line in bot.plan.lines(changes_only=True):
             print(f"  {line}", file=sys.stderr)
     for skipped in bot.skipped:
@@ -106,25 +151,25 @@ def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object
         for note in doc.notes:  # pages a reader left out of a document it did read
             print(f"{doc.source or doc.doc_id}: {note}", file=sys.stderr)
     print(str(report), file=sys.stderr)
-    return bot
+    return bot, report
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
     if args.dry_run:
-        settings = load_settings(docs_dir=args.docs, index_dir=args.index)
+        settings = settings_of(args)
         plan = plan_folder(settings, embedder_name(settings.model, settings.backend, settings.index_dir / "onnx"))
         print(f"Plan for the documents folder '{settings.docs_dir.name}' (dry run: nothing was changed):")
         for line in plan.lines():
             print(f"  {line}")
-        if plan.up_to_date:
+        if plan.up_to_date and not plan.held:
             print("The index is up to date.")
         return 0
-    _open(args, show_plan=True, ray_address=args.ray)
-    return 0
+    _, report = _open(args, show_plan=True, ray_address=args.ray)
+    return 1 if report.action == "kept" else 0  # the index is not in step with the folder: say so to scripts
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    bot = _open(args)
+    bot, _ = _open(args)
     if args.question is not None:
         return _emit(bot.ask(args.question), args.json)
     failures = 0
@@ -138,7 +183,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    bot = _open(args)
+    bot, _ = _open(args)
     history: list[Turn] = []  # earlier answers' evidence lets "he", "it" and "Why?" be resolved
     interactive = sys.stdin.isatty()
     if interactive:
@@ -164,9 +209,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.faces.ui import serve
 
-    settings = load_settings(docs_dir=args.docs, index_dir=args.index, port=args.port, host=args.host,
-                             shared=args.shared or None, auth=args.auth)
-    serve(settings)
+    serve(settings_of(args, port=args.port, host=args.host, shared=args.shared or None, auth=args.auth))
     return 0
 
 
@@ -183,7 +226,7 @@ def _stdin_lines(prompt: str | None = None) -> Iterator[str]:
 
 def _emit(answer: Answer, as_json: bool) -> int:
     if as_json:
-        print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
+        print(dumps(answer_dict(answer)), flush=True)
         return 0
     print(answer.text)
     if answer.abstained and answer.retrieved:
@@ -203,7 +246,7 @@ def _emit(answer: Answer, as_json: bool) -> int:
 
 def _emit_error(question: str, message: str, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(error_dict(question, message), ensure_ascii=False), flush=True)
+        print(dumps(error_dict(question, message)), flush=True)
     else:
         print(f"error: {message}", file=sys.stderr, flush=True)
 

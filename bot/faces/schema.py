@@ -5,11 +5,15 @@ inside it that supports the claim; `header` is the header line of the table a ci
 other passages); `also_in` names other documents holding the same passage. For PDFs and images, `page` is the
 1-based page and `boxes` the sentence's words on it, in PDF points from the page's top-left corner (see
 `bot.types.WordBox`); `ocr` is null for text the file holds, else the sentence's mean OCR confidence (0–100),
-whether it is low and the note the UI shows. Nothing here formats for humans.
+whether it is low and the note the UI shows. `dumps` is the one way JSON leaves the bot: strict JSON, so a
+metric with nothing to measure is `null`, never `NaN` (which jq and browsers reject). Nothing here formats for
+humans.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from bot.types import LOW_OCR_CONFIDENCE, Answer, Citation, Hit
@@ -37,10 +41,26 @@ def hit_dict(h: Hit) -> dict[str, Any]:
 
 
 def answer_dict(a: Answer) -> dict[str, Any]:
-    return {"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
+    return finite({"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
             "citations": [citation_dict(c) for c in a.citations], "retrieved": [hit_dict(h) for h in a.retrieved],
-            "query": a.query, "timings_ms": a.timings_ms}
+            "query": a.query, "timings_ms": a.timings_ms})
 
 
 def error_dict(question: object, message: str) -> dict[str, Any]:
     return {"question": question if isinstance(question, str) else None, "error": message}
+
+
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinite float inside it (dicts, lists, tuples) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """Strict JSON of `value` (non-finite floats become null); raises ValueError rather than write `NaN`."""
+    return json.dumps(finite(value), ensure_ascii=False, allow_nan=False, **options)

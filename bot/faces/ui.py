@@ -34,6 +34,7 @@ from bot.faces.render import PENDING, answer_html, error_html, escape, question_
 from bot.faces.schema import answer_dict, error_dict
 from bot.faces.uploads import PrivateLibrary, Upload, receive_uploads, session_bot
 from bot.ingest.reading import SUPPORTED
+from bot.store.ownership import REBUILD_HINT, folder_problem
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLES = [
@@ -114,6 +115,28 @@ def make_upload(bot: Citebot) -> Any:
     return upload
 
 
+def held_notice(bot: Citebot) -> tuple[str, bool]:
+    """The line saying the index was kept instead of following its folder ("" when it was not), and whether
+    the user may confirm removing every document: only in local use (in shared use the library is not the
+    visitor's) and only when the folder can be read (a missing folder gives nothing to follow)."""
+    if not bot.held:
+        return "", False
+    confirmable = not bot.settings.shared and not folder_problem(bot.settings.docs_dir)
+    text = bot.held.replace(REBUILD_HINT, "use the button below") if confirmable else bot.held
+    return f"⚠️ {escape(text)}", confirmable
+
+
+def make_confirm(bot: Citebot) -> Any:
+    """The UI's confirmation that the index should follow a folder that holds none of its documents."""
+    def confirm() -> tuple[str, Any, str]:
+        try:
+            report = bot.open(force=True)
+        except BotError as err:
+            return error_html(str(err)), gr.update(visible=True), describe(bot)
+        return escape(str(report)), gr.update(visible=False), describe(bot)
+    return confirm
+
+
 def describe(bot: Citebot) -> str:
     store = bot.store
     assert store is not None
@@ -137,6 +160,10 @@ def build_demo(bot: Citebot) -> gr.Blocks:
     with gr.Blocks(title="Citebot") as demo:
         gr.Markdown("# Citebot")
         description = gr.Markdown(describe(bot), elem_id="cb-description")
+        held, confirmable = held_notice(bot)
+        notice = gr.Markdown(held, elem_id="cb-held", visible=bool(held))
+        remove = gr.Button("Remove them: the index follows the folder", elem_id="cb-confirm-remove", size="sm",
+                           variant="stop", visible=confirmable)
         turns = gr.State([])
         private = gr.State(None)  # shared use: this session's uploads and their in-memory index
         with gr.Row(equal_height=False):
@@ -165,6 +192,7 @@ def build_demo(bot: Citebot) -> gr.Blocks:
                      api_visibility="private")
         for event in (clear.click, chatbot.clear):
             event(lambda: ([], [], EMPTY, ""), None, [chatbot, turns, viewer, box], api_visibility="private")
+        remove.click(make_confirm(bot), None, [notice, remove, description], api_visibility="private")
         gr.api(make_chat(bot), api_name="chat")
     return demo
 
@@ -190,7 +218,8 @@ def serve(settings: Settings) -> None:
     bars = StageBars()
     report = bot.open(progress=bars)
     bars.close()
-    print(str(report), file=sys.stderr)
+    for line in [*bot.notices, str(report)]:
+        print(line, file=sys.stderr)
     bot.embedder.encode(["warm up"])  # load the model now, so the first question is not the slow one
     demo = build_demo(bot)
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None

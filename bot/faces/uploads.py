@@ -86,7 +86,8 @@ def add_uploads(bot: Citebot, files: Sequence[Upload], progress: StageProgress |
         if stored in bot.store.documents:
             statuses[i] = UploadStatus(stored, True, f"indexed, {_passages(bot.store, stored)}{note}")
         else:
-            statuses[i] = UploadStatus(stored, False, f"skipped: {reasons.get(stored, 'it was not indexed')}")
+            why = reasons.get(stored) or bot.held or "it was not indexed"  # held: the index kept, not synced
+            statuses[i] = UploadStatus(stored, False, f"skipped: {why}")
     return statuses
 
 

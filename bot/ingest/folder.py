@@ -17,6 +17,8 @@ from bot.errors import BotError, DocumentError
 from bot.ingest.reading import MB, SUPPORTED, Limits, read_file
 from bot.types import Document
 
+FOLDER_UNREADABLE = "the folder could not be opened"  # a Skipped whose source ends in "/" is a folder
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -44,7 +46,12 @@ def scan_folder(folder: Path, max_bytes: int = 50 * MB) -> tuple[list[FoundFile]
     root = folder.resolve()
     candidates: list[tuple[str, Path]] = []
     skipped: list[Skipped] = []
-    for current, dirs, files in os.walk(folder):  # does not descend into linked folders
+
+    def unreadable(err: OSError) -> None:  # os.walk would pass over it silently: its files would look deleted
+        if err.filename is not None and Path(err.filename) != folder:
+            skipped.append(Skipped(Path(err.filename).relative_to(folder).as_posix() + "/",
+                                   f"{FOLDER_UNREADABLE} ({err.strerror or 'input/output error'})"))
+    for current, dirs, files in os.walk(folder, onerror=unreadable):  # does not descend into linked folders
         here = Path(current)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in dirs:

@@ -18,6 +18,8 @@ import resource
 import signal
 import subprocess
 import sys
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,10 @@ from bot.ingest.readers.blocks import Reading
 from bot.types import WordBox
 
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # so the child imports this very `bot`
+# A damaged zip container (DOCX, XLSX, PPTX, EPUB, ODF) surfaces from zipfile and zlib in these forms: a bad
+# CRC, broken deflate data, a compression method nobody implements, an archive cut short, a seek before its
+# start (OSError EINVAL) — bench/fuzz_readers.py found each escaping a reader as a crash.
+_BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError)
 _WHAT = {"pdf": "PDF", "docx": "Word document", "html": "HTML page", "pptx": "PowerPoint file",
          "xlsx": "Excel workbook", "epub": "e-book", "odf": "OpenDocument file", "rtf": "RTF document",
          "eml": "e-mail"}
@@ -117,6 +123,9 @@ def _child(kind: str, path: str, fallback_title: str, memory_mb: str) -> dict[st
         return {"error": str(err)}
     except MemoryError:
         return {"error": _OUT_OF_MEMORY}
+    except _BROKEN_ZIP:  # raised from deep inside whichever library opened the container
+        return {"error": f"the {_WHAT[kind]} is damaged (its zip container is broken) and could not be read; "
+                         "open it and save it again"}
     return {"title": reading.title, "text": reading.text, "pages": list(reading.pages),
             "marks": [list(mark) for mark in reading.marks],
             "boxes": [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1] for b in reading.boxes]}

@@ -41,7 +41,7 @@ class Store(Protocol):
     sentences: np.ndarray
     vectors: np.ndarray
     lexical: Lexical
-    baseline: tuple[float, float, float] | None  # abstention signals of unrelated questions, once known
+    baseline: tuple[float, ...] | None  # abstention signals of unrelated questions, once known
     chunk_rows: np.ndarray
     doc_chunks: dict[str, list[int]]  # doc_id → its chunk ids, in order
     title_index: dict[str, str]  # normalised title → doc_id (see `links`)

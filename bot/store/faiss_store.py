@@ -63,7 +63,7 @@ class FaissStore:
     vectors: np.ndarray  # float32 (n, dim), unit length
     lexical: LexicalIndex
     faiss_index: Any = None
-    baseline: tuple[float, float, float] | None = None  # abstention signals of unrelated questions, once known
+    baseline: tuple[float, ...] | None = None  # abstention signals of unrelated questions, once known
 
     def __post_init__(self) -> None:
         if self.faiss_index is None:

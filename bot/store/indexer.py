@@ -27,7 +27,8 @@ from bot.store import backend
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
 from bot.store.folding import passage_for_matching, sentence_for_matching
-from bot.store.lexical import LexicalIndex
+from bot.store.lexical import TOKENIZER, LexicalIndex
+from bot.store.ownership import now_stamp
 from bot.types import Chunk, Document
 
 
@@ -42,8 +43,8 @@ EMBED_BATCH = 4096  # sentences per encode call; large enough that length-sortin
 
 @dataclass(frozen=True)
 class BuildReport:
-    action: str  # "loaded" | "built"
-    reason: str  # why it was (re)built; "" when loaded
+    action: str  # "loaded" | "built" | "kept" (the folder could not be trusted; see `ownership`)
+    reason: str  # why it was (re)built, or for "kept" the whole line saying why; "" when loaded
     documents: int
     chunks: int
     sentences: int
@@ -52,6 +53,8 @@ class BuildReport:
     not_utf8: tuple[tuple[str, str], ...] = ()  # (document, how it was decoded) for text files not in UTF-8
 
     def __str__(self) -> str:
+        if self.action == "kept":
+            return self.reason
         if self.action == "loaded":
             return (f"The index is up to date: {self.documents} documents, {self.chunks} passages "
                     f"(loaded in {self.seconds:.1f} s).")
@@ -68,6 +71,8 @@ def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder
     reason = settings_reason(manifest, embedder.name, settings)
     if reason:
         return reason
+    if manifest.get("tokenizer") != TOKENIZER:  # keyword search only: the vectors are reused
+        return "the keyword tokenizer changed"
     old, new = manifest.get("documents", {}), {d.doc_id: d.content_hash for d in documents}
     if old == new:
         return ""
@@ -145,6 +150,7 @@ def update_index(previous: Store | None, missing: str, documents: Sequence[Docum
         previous.manifest, embedder.name, settings) else None
     built, embedded = build(documents, embedder, settings, reusable, progress)
     built.manifest.update(extra)
+    built.manifest["built_at"] = now_stamp()  # shown as "unchanged since …" when the folder goes missing
     backend.save(built, settings)
     not_utf8 = tuple((d.source or d.doc_id, d.encoding) for d in documents if d.encoding)
     return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
@@ -195,7 +201,7 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     titles = {d.doc_id: d.title for d in documents}
     # A passage is found by its document's title and its section heading too (a heading is not a passage).
     lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{passage_for_matching(c)}" for c in chunks])
-    manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings),
+    manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings), "tokenizer": TOKENIZER,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
     parts = {"manifest": manifest, "documents": {d.doc_id: d for d in documents}, "chunks": chunks,

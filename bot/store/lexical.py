@@ -1,8 +1,9 @@
 """Keyword search over passages: BM25 (bm25s, Lucene variant) with English stemming and stop words.
 
 Holds the tokenizer shared by everything lexical (BM25 ranking and the term-coverage signal used when
-re-scoring sentences), so a word is the same word everywhere. Saved as bm25s's plain files (numpy arrays
-without pickle, JSON vocabulary) plus `df.json`. It does not fuse or rank against dense results.
+re-scoring sentences), so a word is the same word everywhere, in either spelling (`spelling`). Saved as
+bm25s's plain files (numpy arrays without pickle, JSON vocabulary) plus `df.json`. It does not fuse or
+rank against dense results.
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ import numpy as np
 import Stemmer
 
 from bot.store.folding import words
+from bot.store.spelling import american
 
 # bm25s sets its own logger to DEBUG when imported, so its per-build debug lines would reach any root handler
 # (the CLI's and the web UI's print the bot's notices); only its warnings are worth a user's attention.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+TOKENIZER = "stem-en+us-spelling-1"  # in the index manifest: an index tokenized otherwise is rebuilt
 _STEMMER = Stemmer.Stemmer("english")
 _STOP = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"did", "does", "do", "was", "were", "is", "are", "what",
                                                     "who", "whom", "which", "when", "where", "why", "how"}
 
 
 def tokenize(text: str) -> list[str]:
-    """Folded (`folding`), lower-cased, stop words removed unless written as an acronym ('IT'), stemmed:
-    'Who negotiated the ceasefires?' → ['negoti', 'ceasefir']."""
+    """Folded (`folding`), lower-cased, stop words removed unless written as an acronym ('IT'), British
+    spellings made American (`spelling`), stemmed: 'Who negotiated the ceasefires?' → ['negoti', 'ceasefir'];
+    'neighbours' and 'neighbors' → ['neighbor']."""
     found, caps = words(text)
-    kept = [w.lower() for i, w in enumerate(found) if i in caps or w.lower() not in _STOP]
+    kept = [american(w.lower()) for i, w in enumerate(found) if i in caps or w.lower() not in _STOP]
     return _STEMMER.stemWords(kept)
 
 

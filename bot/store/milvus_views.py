@@ -40,7 +40,7 @@ class MilvusStore:
                  sentences: np.ndarray, vectors: Any, lexical: Lexical) -> None:
         self.manifest, self.documents, self.chunks, self.sentences = manifest, documents, chunks, sentences
         self.vectors, self.lexical = vectors, lexical
-        self.baseline: tuple[float, float, float] | None = None
+        self.baseline: tuple[float, ...] | None = None
         self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
             documents, chunks, sentences)
         self.dense_search: DenseSearch | None = None  # set when saved or loaded

@@ -5,6 +5,8 @@ be read). A sync compares the folder with those records: a file with the same si
 at all and its stored `Document` is re-used; a file with new bytes is read again; a new file whose bytes
 match a vanished one is a rename. `plan_sync` only decides and is what `index --dry-run` prints;
 `sync_folder` reads and hands the documents to `indexer`, which embeds only text it has not seen.
+A folder that cannot be listed, or a plan that would remove every document, keeps the index as it is
+(see `ownership`); the manifest records the folder, so a later command naming only the index finds it.
 """
 
 from __future__ import annotations
@@ -12,19 +14,28 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
-from bot.ingest.folder import FoundFile, Skipped, scan_folder
+from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, scan_folder
 from bot.ingest.reading import READER_VERSION, Limits, read_file
 from bot.ingest.scanned import OcrOptions
 from bot.store import backend
 from bot.store.base import Store
 from bot.store.indexer import BuildReport, StageProgress, load_previous, settings_reason, update_index
+from bot.store.ownership import (
+    empties_index,
+    emptying_line,
+    folder_key,
+    folder_problem,
+    kept_line,
+    manifest_folder,
+    switch_line,
+)
 from bot.types import Document
 
 Record = dict[str, Any]  # {"size", "mtime_ns", "sha256"} and "skipped" (the reason) when it was unreadable
@@ -43,6 +54,7 @@ class SyncPlan:
     reread: str = ""  # why every file is read again ("" when unchanged files are re-used)
     reembed: str = ""  # why every document is embedded again ("" when vectors are re-used)
     records: dict[str, Record] = field(default_factory=dict, compare=False, repr=False)
+    held: str = ""  # why the index is kept as it is instead (a missing folder, every document removed)
 
     @property
     def up_to_date(self) -> bool:
@@ -58,7 +70,10 @@ class SyncPlan:
     def lines(self, changes_only: bool = False) -> list[str]:
         """The plan in words, one line per kind of change, with file names; `changes_only` leaves out the
         unchanged and skipped files and kinds with nothing in them."""
-        lines = [f"Every file will be read again: {self.reread}."] if self.reread else []
+        if self.held and not self.records:  # nothing was listed (the folder is missing): nothing else to say
+            return [self.held]
+        lines = [self.held] if self.held else []
+        lines += [f"Every file will be read again: {self.reread}."] if self.reread else []
         lines += [f"Every document will be embedded: {self.reembed}."] if self.reembed else []
         kinds = [("to add", self.added), ("changed", self.changed), ("removed", self.removed),
                  ("renamed", [f"{a} → {b}" for a, b in self.renamed]), ("unchanged", self.unchanged)]
@@ -76,6 +91,7 @@ class SyncResult:
     report: BuildReport
     plan: SyncPlan
     skipped: tuple[Skipped, ...]  # every file left out, with its reason, after reading
+    notices: tuple[str, ...] = ()  # lines the user should see besides the report (a switch of folder)
 
 
 def plan_sync(found: Sequence[FoundFile], recorded: dict[str, Record], scan_skips: Sequence[Skipped] = (),
@@ -86,6 +102,15 @@ def plan_sync(found: Sequence[FoundFile], recorded: dict[str, Record], scan_skip
     changed: list[str] = []
     unchanged: list[str] = []
     skipped = list(scan_skips)
+    # Files recorded under a subfolder that cannot be listed now are kept as they were, not removed.
+    hidden = tuple(s.source for s in scan_skips if s.source.endswith("/") and s.reason.startswith(FOLDER_UNREADABLE))
+    for source, old in recorded.items():
+        if source.startswith(hidden) and hidden:
+            records[source] = old
+            if "skipped" in old:
+                skipped.append(Skipped(source, old["skipped"]))
+            else:
+                unchanged.append(source)
     for item in found:
         old = recorded.get(item.source)
         if old is not None and (old.get("size"), old.get("mtime_ns")) == (item.size, item.mtime_ns):
@@ -114,7 +139,7 @@ def plan_sync(found: Sequence[FoundFile], recorded: dict[str, Record], scan_skip
         else:
             renamed.append((old_name, source))
     removed = sorted(s for s in recorded if s not in records and s not in {a for a, _ in renamed})
-    return SyncPlan(tuple(added), tuple(changed), tuple(removed), tuple(renamed), tuple(unchanged),
+    return SyncPlan(tuple(added), tuple(changed), tuple(removed), tuple(renamed), tuple(sorted(unchanged)),
                     tuple(sorted(skipped, key=lambda s: s.source)), reread, reembed, records)
 
 
@@ -127,14 +152,19 @@ def reading_key(settings: Settings) -> dict[str, Any]:
 
 def plan_folder(settings: Settings, model: str) -> SyncPlan:
     """The plan for `settings.docs_dir` against the saved index; reads the manifest only, writes nothing."""
-    found, scan_skips = scan_folder(settings.docs_dir, Limits.from_settings(settings).max_bytes)
     try:
         manifest = backend.read_manifest(settings)
     except IndexError_ as err:
         missing = "there is no index yet" if "no index" in str(err) else "the index is damaged"
+        found, scan_skips = scan_folder(settings.docs_dir, Limits.from_settings(settings).max_bytes)
         return plan_sync(found, {}, scan_skips, reembed=missing)
-    return plan_sync(found, manifest.get("sources", {}).get("files", {}), scan_skips,
+    problem = folder_problem(settings.docs_dir)
+    if problem:
+        return SyncPlan(held=kept_line(settings.docs_dir, problem, manifest, len(manifest.get("documents", {}))))
+    found, scan_skips = scan_folder(settings.docs_dir, Limits.from_settings(settings).max_bytes)
+    plan = plan_sync(found, manifest.get("sources", {}).get("files", {}), scan_skips,
                      _reread_reason(manifest, settings), settings_reason(manifest, model, settings))
+    return replace(plan, held=_held(plan, manifest, settings.docs_dir))
 
 
 def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress | None = None,
@@ -144,35 +174,78 @@ def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress 
     limits = Limits.from_settings(settings)
     with backend.build_lock(settings):
         previous, missing = load_previous(settings)
-        found, scan_skips = scan_folder(settings.docs_dir, limits.max_bytes)
         manifest = previous.manifest if previous is not None else {}
+        problem = folder_problem(settings.docs_dir)
+        if problem and previous is not None:  # an unmounted drive is not "every file deleted"
+            line = kept_line(settings.docs_dir, problem, manifest, len(previous.documents))
+            return _kept(previous, SyncPlan(held=line), embedder, settings, progress, started)
+        found, scan_skips = scan_folder(settings.docs_dir, limits.max_bytes)
         reread = "a full rebuild was requested" if force else _reread_reason(manifest, settings)
         plan = plan_sync(found, manifest.get("sources", {}).get("files", {}), scan_skips, reread,
                          missing or settings_reason(manifest, embedder.name, settings))
+        if previous is not None and not force:
+            plan = replace(plan, held=_held(plan, manifest, settings.docs_dir))
+            if plan.held:
+                return _kept(previous, plan, embedder, settings, progress, started)
         documents, skipped, records = _read(found, plan, previous, limits, progress)
         if not documents and skipped:  # say why, or the user sees "no documents" beside a folder of files
             reasons = "; ".join(str(s) for s in sorted(skipped, key=lambda s: s.source)[:3])
             raise BotError(f"There are no readable documents to index: {len(skipped)} file(s) were skipped "
                            f"({reasons}{'; …' if len(skipped) > 3 else ''}).")
-        extra = {"sources": {"reading": reading_key(settings), "files": records}}
+        extra = {"sources": {"folder": folder_key(settings.docs_dir), "reading": reading_key(settings),
+                             "files": records}}
         store, report = update_index(previous, missing, documents, embedder, settings, progress, force, extra,
                                      started, changes=plan.summary())
-    return SyncResult(store, report, plan, tuple(sorted(skipped, key=lambda s: s.source)))
+    return SyncResult(store, report, plan, tuple(sorted(skipped, key=lambda s: s.source)),
+                      _switched(manifest, settings.docs_dir, plan))
+
+
+def _held(plan: SyncPlan, manifest: dict[str, Any], folder: Path) -> str:
+    """Why this plan must not be applied without `--rebuild`: it would empty the index of the folder it
+    was built from (a folder named explicitly, another than that one, is what the user asked for)."""
+    recorded = manifest_folder(manifest)
+    documents = manifest.get("documents", {})
+    if recorded is not None and folder_key(recorded) != folder_key(folder):
+        return ""
+    return emptying_line(folder, manifest, len(documents)) if empties_index(documents, plan.removed) else ""
+
+
+def _switched(manifest: dict[str, Any], folder: Path, plan: SyncPlan) -> tuple[str, ...]:
+    recorded = manifest_folder(manifest)
+    if recorded is None or folder_key(recorded) == folder_key(folder):
+        return ()
+    documents = manifest.get("documents", {})
+    return (switch_line(recorded, folder, len(set(documents) & set(plan.removed)), len(documents)),)
+
+
+def _kept(previous: Store, plan: SyncPlan, embedder: Embedder, settings: Settings,
+          progress: StageProgress | None, started: float) -> SyncResult:
+    """The index as it is, said in `plan.held`; re-embedded from its own stored documents only when the
+    model or chunking changed (their text is in the index, so the folder is not needed for that)."""
+    manifest = previous.manifest
+    store: Store = previous
+    report = BuildReport("loaded", "", len(previous.documents), len(previous.chunks), previous.size, 0,
+                         time.perf_counter() - started)
+    if settings_reason(manifest, embedder.name, settings):
+        store, report = update_index(previous, "", list(previous.documents.values()), embedder, settings,
+                                     progress, extra={"sources": manifest.get("sources", {})}, started=started)
+    skipped = tuple(Skipped(s, r["skipped"]) for s, r in sorted(manifest.get("sources", {}).get("files", {}).items())
+                    if "skipped" in r)
+    return SyncResult(store, replace(report, action="kept", reason=plan.held), plan, skipped)
 
 
 def _read(found: list[FoundFile], plan: SyncPlan, previous: Store | None, limits: Limits,
           progress: StageProgress | None) -> tuple[list[Document], list[Skipped], dict[str, Record]]:
     """Documents for every found file: re-used when the plan says unchanged, else read now."""
-    reuse = set(plan.unchanged) if not plan.reread and previous is not None else set()
+    listed = {f.source for f in found}
+    # Unchanged files are re-used; so are those under an unreadable subfolder, which cannot be read again.
+    reuse = {s for s in plan.unchanged if not plan.reread or s not in listed} if previous is not None else set()
     stored = previous.documents if previous is not None else {}
     known_bad = {s.source for s in plan.skipped}
     records = {source: dict(record) for source, record in plan.records.items()}
-    documents: list[Document] = []
     skipped = list(plan.skipped)
     to_read = [f for f in found if f.source not in known_bad and not (f.source in reuse and f.source in stored)]
-    for item in found:
-        if item.source in reuse and item.source in stored:
-            documents.append(stored[item.source])
+    documents = [stored[source] for source in sorted(reuse) if source in stored]
     for n, item in enumerate(to_read):
         if progress:
             progress("reading", n, len(to_read), item.source)

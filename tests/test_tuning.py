@@ -1,0 +1,98 @@
+"""Issue 13's pieces on worked-out inputs: spelling variants, answer types, grouped folds, per-fold weights."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from bot.answer.answer_type import expected_kind, holds_kind
+from bot.answer.tuning import TUNED_FILE, Tuning, fold_count, load_tuning
+from bot.errors import BotError
+from bot.evaluate import EvalQuestion, assign_folds
+from bot.faces.eval_cli import _held_out_folds
+from bot.store.lexical import LexicalIndex, tokenize
+
+
+def test_british_and_american_spellings_are_one_word() -> None:
+    # breame's table: neighbours→neighbors, organise→organize, analysed→analyzed, centre→center,
+    # travelled→traveled, defence→defense; the stemmer then treats both spellings alike
+    british = tokenize("neighbours organise analysed centre travelled defence")
+    american = tokenize("neighbors organize analyzed center traveled defense")
+    assert british == american == ["neighbor", "organiz", "analyz", "center", "travel", "defens"]
+
+
+def test_a_british_question_finds_an_american_passage_by_bm25() -> None:
+    index = LexicalIndex.build(["The nuclear-armed neighbors were not speaking.", "Kelp grows in cold water."])
+    ids, scores = index.search("Were the neighbours talking?", 2)
+    assert ids.tolist() == [0] and scores[0] > 0
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("When was the Economic Times article published?", "time"),
+    ("Since when had Rubio been contacting people?", "time"),
+    ("In what year did the Normans arrive?", "time"),
+    ("How many people died in the conflict?", "number"),
+    ("How much did it cost?", "number"),
+    ("Who wrote the article in The Diplomat?", "person"),
+    ("Where was the ceasefire agreement signed?", "place"),
+    ("Which country won?", "place"),
+    ("Why did the US get more involved?", "cause"),
+    ("What did Vance highlight?", None),
+    ("What government position was held by the woman who portrayed Corliss Archer?", None),  # "what" comes first
+])
+def test_what_a_question_asks_for(question: str, kind: str | None) -> None:
+    assert expected_kind(question) == kind
+
+
+def test_what_a_sentence_holds() -> None:
+    reference = '[2] Raman, Shashank. "India-Pakistan ceasefire." The Economic Times, May 10, 2025.'
+    assert holds_kind("time", reference, "When was the Economic Times article published?")  # May, 2025
+    assert not holds_kind("time", "The article was widely read.", "When was the article published?")
+    assert holds_kind("number", "Over 300 troops were sent.", "How many troops were sent?")
+    assert not holds_kind("number", "Troops were sent[2].", "How many troops were sent?")  # a footnote is no number
+    assert holds_kind("person", "It was Indian Prime Minister Narendra Modi.", "Who is Modi?")  # Indian, Prime …
+    assert not holds_kind("person", "Modi spoke to him.", "Who is Modi?")  # only the name asked about
+    assert holds_kind("place", "It was signed in Geneva.", "Where was it signed?")
+    assert holds_kind("cause", "They acted because talks had stalled.", "Why did they act?")
+    assert not holds_kind(None, "Anything at all in 2025.", "What is it?")
+
+
+def q(qid: str, *about: str) -> EvalQuestion:
+    return EvalQuestion(qid=qid, turns=("?",), answerable=True, about=about)
+
+
+def test_questions_about_one_article_share_a_fold() -> None:
+    # four paragraphs of two articles, and a question joining paragraph b1 with c1 (multi-hop)
+    titles = {"a1": "A", "a2": "A", "b1": "B", "c1": "C"}
+    questions = [q("1", "a1"), q("2", "a2"), q("3", "a1"), q("4", "b1"), q("5", "b1", "c1"), q("6", "c1"), q("7")]
+    folds = assign_folds(questions, 3, titles)
+    assert folds[0] == folds[1] == folds[2]  # article A: 3 questions, the largest group, to fold 0
+    assert folds[3] == folds[4] == folds[5]  # B and C are joined by question 5: 3 questions, to fold 1
+    assert folds == [0, 0, 0, 1, 1, 1, 2]  # the question about no document (seed) is its own group
+    assert assign_folds(list(reversed(questions)), 3, titles) == list(reversed(folds))  # order does not matter
+    with pytest.raises(ValueError, match="folds must be at least 2, got 1"):
+        assign_folds(questions, 1, titles)
+
+
+def test_the_shipped_file_holds_weights_without_each_fold() -> None:
+    data = json.loads(TUNED_FILE.read_text())
+    assert len(data["per_fold"]) == data["folds"] == fold_count()
+    assert load_tuning() == Tuning.from_dict(data["all"])
+    assert load_tuning(fold_count() - 1) == Tuning.from_dict(data["per_fold"][-1])
+    with pytest.raises(BotError, match=f"holds weights for folds 0 to {fold_count() - 1}; got fold 99"):
+        load_tuning(99)
+
+
+def test_eval_fold_options_are_checked() -> None:
+    k = fold_count()
+    assert _held_out_folds(SimpleNamespace(folds=None, fold=None)) == []
+    assert _held_out_folds(SimpleNamespace(folds=k, fold=None)) == list(range(k))
+    assert _held_out_folds(SimpleNamespace(folds=k, fold=1)) == [1]
+    with pytest.raises(BotError, match="--limit changes the folds; use --folds without --limit"):
+        _held_out_folds(SimpleNamespace(folds=k, fold=None, limit=100))
+    with pytest.raises(BotError, match="--fold needs --folds K"):
+        _held_out_folds(SimpleNamespace(folds=None, fold=1))
+    with pytest.raises(BotError, match=f"fitted with {k} folds; use --folds {k}"):
+        _held_out_folds(SimpleNamespace(folds=k + 1, fold=None))
+    with pytest.raises(BotError, match=f"--fold must be between 0 and {k - 1}; got {k}"):
+        _held_out_folds(SimpleNamespace(folds=k, fold=k))
