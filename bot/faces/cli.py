@@ -135,8 +135,8 @@ def settings_of(args: argparse.Namespace, **overrides: object) -> Settings:
     return settings
 
 
-def _open(args: argparse.Namespace, show_plan: bool = False) -> tuple[Citebot, BuildReport]:
-    bot = Citebot(settings_of(args))
+def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object) -> tuple[Citebot, BuildReport]:
+    bot = Citebot(settings_of(args, **overrides))
     bars = StageBars(enabled=sys.stderr.isatty() or not getattr(args, "json", False))
     report = bot.open(progress=bars, force=getattr(args, "rebuild", False))
     bars.close()
