@@ -57,6 +57,9 @@ class Citebot:
         if settings.llm and writer is None and not settings.llm_url:
             raise BotError(NO_LLM)
         self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
+        if settings.ray_address:
+            from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
+            self.embedder = RayEmbedder(self.embedder, settings)
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed

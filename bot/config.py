@@ -7,6 +7,7 @@ message instead of deep inside a search. This module knows nothing of the pipeli
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ class Settings:
     llm_total_timeout_s: float = 120.0  # longest a whole written answer may take
     llm_passages: int = 4  # passages given to the model, numbered [1]..[n]
     llm_max_tokens: int = 300
+    store: str = "faiss"  # "faiss" (local files in index_dir) or "milvus" (a Milvus server or embedded milvus-lite)
+    milvus_uri: str = ""  # "http://host:19530", or a "*.db" path (embedded milvus-lite); "" = index_dir/milvus.db
+    milvus_token: str = field(default="", repr=False)  # a secret: never printed, logged or written to JSON
+    milvus_collection: str = "citebot"  # prefix of the collections and name of the alias that names the live version
+    ray_address: str = ""  # "host:port" of a Ray cluster that embeds large indexing jobs; "" = in-process
 
     def __post_init__(self) -> None:
         positive = ("max_chunk_chars", "top_k", "dense_k", "answer_sentences", "max_question_chars",
@@ -65,6 +71,10 @@ class Settings:
             raise ValueError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
         if self.backend not in ("auto", "torch", "onnx"):
             raise ValueError(f"backend must be auto, torch or onnx, got {self.backend!r}")
+        if self.store not in ("faiss", "milvus"):
+            raise ValueError(f"store must be faiss or milvus, got {self.store!r}")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,150}", self.milvus_collection):
+            raise ValueError("milvus_collection must be letters, digits and underscores, starting with a letter")
         if self.auth and ":" not in self.auth:
             raise ValueError("auth must look like user:password")
         for name in ("llm_connect_timeout_s", "llm_read_timeout_s", "llm_total_timeout_s"):
@@ -78,6 +88,11 @@ class Settings:
     def chunking_key(self) -> dict[str, Any]:
         """The settings that change the chunks; a change in any of them forces a rebuild."""
         return {"max_chunk_chars": self.max_chunk_chars}
+
+    @property
+    def milvus_target(self) -> str:
+        """Where the Milvus store lives: `milvus_uri`, or embedded milvus-lite inside the index folder."""
+        return self.milvus_uri or str(self.index_dir / "milvus.db")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

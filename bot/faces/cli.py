@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="read and re-embed everything")
     p.add_argument("--dry-run", action="store_true", help="print what would be added, changed, removed or renamed, "
                    "and change nothing")
+    p.add_argument("--ray", metavar="ADDRESS", help="embed on the Ray cluster at host:port (or BOT_RAY_ADDRESS); "
+                   "small jobs stay in-process")
     p = command("ask", "answer a question (or one question per stdin line)", _cmd_ask)
     p.add_argument("question", nargs="?", help="omit to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
@@ -142,8 +144,8 @@ def settings_of(args: argparse.Namespace, **overrides: object) -> Settings:
     return settings
 
 
-def _open(args: argparse.Namespace, show_plan: bool = False) -> tuple[Citebot, BuildReport]:
-    bot = Citebot(settings_of(args))
+def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object) -> tuple[Citebot, BuildReport]:
+    bot = Citebot(settings_of(args, **overrides))
     bars = StageBars(enabled=sys.stderr.isatty() or not getattr(args, "json", False))
     report = bot.open(progress=bars, force=getattr(args, "rebuild", False))
     bars.close()
@@ -171,7 +173,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
         if plan.up_to_date and not plan.held:
             print("The index is up to date.")
         return 0
-    _, report = _open(args, show_plan=True)
+    _, report = _open(args, show_plan=True, ray_address=args.ray)
     return 1 if report.action == "kept" else 0  # the index is not in step with the folder: say so to scripts
 
 

@@ -8,12 +8,23 @@ The protocol says what is held and searched; it does not say how or where.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
-from bot.store.lexical import LexicalIndex
+from bot.store.links import title_index as make_title_index
 from bot.types import Chunk, Document
+
+
+class Lexical(Protocol):
+    """BM25 over passages: `LexicalIndex` (bm25s, local) or the Milvus store's sparse-vector search."""
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Passage ids (int64) and BM25 scores (float32) of the best `k` passages sharing a term with `query`."""
+        ...
+
+    def idf(self, token: str) -> float: ...
 
 
 class Store(Protocol):
@@ -29,7 +40,7 @@ class Store(Protocol):
     chunks: list[Chunk]
     sentences: np.ndarray
     vectors: np.ndarray
-    lexical: LexicalIndex
+    lexical: Lexical
     baseline: tuple[float, ...] | None  # abstention signals of unrelated questions, once known
     chunk_rows: np.ndarray
     doc_chunks: dict[str, list[int]]  # doc_id → its chunk ids, in order
@@ -50,3 +61,22 @@ class Store(Protocol):
         """Rows (int64) and cosine scores (float32) of the `k` nearest sentences, best first; fewer when
         the index holds fewer. `query_vector` is (dim,) float32, unit length."""
         ...
+
+
+PassageMaps = tuple[np.ndarray, dict[str, list[int]], dict[str, str], dict[str, dict[int, int]]]
+
+
+def passage_maps(documents: Mapping[str, Document], chunks: Sequence[Chunk], sentences: np.ndarray) -> PassageMaps:
+    """`chunk_rows`, `doc_chunks`, `title_index` and `references`, derived the same way for every backend."""
+    # chunk_id → first sentence row; sentences are stored in chunk order.
+    chunk_rows = np.searchsorted(sentences[:, 0], np.arange(len(chunks) + 1)) if len(
+        sentences) else np.zeros(len(chunks) + 1, dtype=np.int64)
+    doc_chunks: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        doc_chunks.setdefault(c.doc_id, []).append(i)
+    # doc_id → {k: passage of its reference entry "[k] …"}, so a sentence's "[k]" can be followed.
+    references: dict[str, dict[int, int]] = {}
+    for i, c in enumerate(chunks):
+        if c.kind == "reference":
+            references.setdefault(c.doc_id, {})[int(c.text[1:c.text.index("]")])] = i
+    return chunk_rows, doc_chunks, make_title_index(documents.values()), references

@@ -34,9 +34,9 @@ import numpy as np
 
 from bot.errors import IndexError_
 from bot.store import durable
+from bot.store.base import passage_maps
 from bot.store.folding import same_text
 from bot.store.lexical import LexicalIndex
-from bot.store.links import title_index
 from bot.types import Chunk, Document, WordBox
 
 FORMAT_VERSION = 2  # 2: passages carry `search_text` (table rows)
@@ -68,19 +68,8 @@ class FaissStore:
     def __post_init__(self) -> None:
         if self.faiss_index is None:
             self.faiss_index = _make_faiss(self.vectors)
-        # chunk_id → first sentence row; sentences are stored in chunk order.
-        firsts = np.searchsorted(self.sentences[:, 0], np.arange(len(self.chunks) + 1)) if len(
-            self.sentences) else np.zeros(len(self.chunks) + 1, dtype=np.int64)
-        self.chunk_rows = firsts
-        self.doc_chunks: dict[str, list[int]] = {}
-        for i, c in enumerate(self.chunks):
-            self.doc_chunks.setdefault(c.doc_id, []).append(i)
-        self.title_index = title_index(self.documents.values())
-        # doc_id → {k: passage of its reference entry "[k] …"}, so a sentence's "[k]" can be followed.
-        self.references: dict[str, dict[int, int]] = {}
-        for i, c in enumerate(self.chunks):
-            if c.kind == "reference":
-                self.references.setdefault(c.doc_id, {})[int(c.text[1:c.text.index("]")])] = i
+        self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
+            self.documents, self.chunks, self.sentences)
 
     @functools.cached_property
     def copies(self) -> dict[int, tuple[int, ...]]:

@@ -14,7 +14,6 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,6 +23,7 @@ from bot.embed.base import Embedder
 from bot.errors import BotError, IndexError_
 from bot.ingest.chunking import CHUNKING_VERSION, chunk_document
 from bot.ingest.reading import SUPPORTED
+from bot.store import backend
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
 from bot.store.folding import passage_for_matching, sentence_for_matching
@@ -104,10 +104,10 @@ def chunking_key(settings: Settings) -> dict[str, Any]:
     return {**settings.chunking_key, "version": CHUNKING_VERSION}
 
 
-def load_previous(index_dir: Path) -> tuple[Store | None, str]:
+def load_previous(settings: Settings) -> tuple[Store | None, str]:
     """The saved index, or None and why there is none usable ("no index yet", "the index was damaged")."""
     try:
-        return store_mod.load(index_dir), ""
+        return backend.load(settings), ""
     except IndexError_ as err:
         if "no index" in str(err):
             return None, "no index yet"
@@ -120,8 +120,8 @@ def ensure_index(documents: Sequence[Document], embedder: Embedder, settings: Se
                  progress: StageProgress | None = None, force: bool = False) -> tuple[Store, BuildReport]:
     """The up-to-date index for `documents`: loaded from `settings.index_dir`, or built and saved there."""
     started = time.perf_counter()
-    with store_mod.build_lock(settings.index_dir):
-        previous, missing = load_previous(settings.index_dir)
+    with backend.build_lock(settings):
+        previous, missing = load_previous(settings)
         return update_index(previous, missing, documents, embedder, settings, progress, force, started=started)
 
 
@@ -151,7 +151,7 @@ def update_index(previous: Store | None, missing: str, documents: Sequence[Docum
     built, embedded = build(documents, embedder, settings, reusable, progress)
     built.manifest.update(extra)
     built.manifest["built_at"] = now_stamp()  # shown as "unchanged since …" when the folder goes missing
-    store_mod.save(built, settings.index_dir)
+    backend.save(built, settings)
     not_utf8 = tuple((d.source or d.doc_id, d.encoding) for d in documents if d.encoding)
     return built, BuildReport("built", reason, len(built.documents), len(built.chunks), built.size, embedded,
                               time.perf_counter() - started, not_utf8)
@@ -188,8 +188,9 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
         vectors[first_row:first_row + len(cached)] = cached
     # Embedded EMBED_BATCH sentences at a time, written straight into `vectors`: memory stays at the
     # vectors themselves however large the folder, and the progress bar moves steadily.
-    for start in range(0, len(to_embed), EMBED_BATCH):
-        part = to_embed[start:start + EMBED_BATCH]
+    step = getattr(embedder, "batch_hint", EMBED_BATCH)  # a cluster embedder takes one big job instead
+    for start in range(0, len(to_embed), step):
+        part = to_embed[start:start + step]
         texts = [sentence_for_matching(documents[n].text, chunks[rows[r][0]], rows[r][1], rows[r][2])
                  for n, r in part]
 
@@ -203,8 +204,12 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
     manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings), "tokenizer": TOKENIZER,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
-    store = store_mod.FaissStore(manifest=manifest, documents={d.doc_id: d for d in documents}, chunks=chunks,
-                  sentences=np.asarray(rows, dtype=np.int64).reshape(-1, 3), vectors=vectors, lexical=lexical)
+    parts = {"manifest": manifest, "documents": {d.doc_id: d for d in documents}, "chunks": chunks,
+             "sentences": np.asarray(rows, dtype=np.int64).reshape(-1, 3), "vectors": vectors, "lexical": lexical}
+    if settings.store == "milvus":
+        from bot.store import milvus_store  # only when chosen: the default never loads pymilvus
+        return milvus_store.make(**parts), len(to_embed)
+    store = store_mod.FaissStore(**parts)
     return store, len(to_embed)
 
 

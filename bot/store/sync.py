@@ -24,7 +24,7 @@ from bot.errors import BotError, DocumentError, IndexError_
 from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, scan_folder
 from bot.ingest.reading import READER_VERSION, Limits, read_file
 from bot.ingest.scanned import OcrOptions
-from bot.store import faiss_store as store_mod
+from bot.store import backend
 from bot.store.base import Store
 from bot.store.indexer import BuildReport, StageProgress, load_previous, settings_reason, update_index
 from bot.store.ownership import (
@@ -153,7 +153,7 @@ def reading_key(settings: Settings) -> dict[str, Any]:
 def plan_folder(settings: Settings, model: str) -> SyncPlan:
     """The plan for `settings.docs_dir` against the saved index; reads the manifest only, writes nothing."""
     try:
-        manifest = store_mod.read_manifest(settings.index_dir)
+        manifest = backend.read_manifest(settings)
     except IndexError_ as err:
         missing = "there is no index yet" if "no index" in str(err) else "the index is damaged"
         found, scan_skips = scan_folder(settings.docs_dir, Limits.from_settings(settings).max_bytes)
@@ -172,8 +172,8 @@ def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress 
     """Read what changed in `settings.docs_dir`, re-use the rest, and bring the index up to date."""
     started = time.perf_counter()
     limits = Limits.from_settings(settings)
-    with store_mod.build_lock(settings.index_dir):
-        previous, missing = load_previous(settings.index_dir)
+    with backend.build_lock(settings):
+        previous, missing = load_previous(settings)
         manifest = previous.manifest if previous is not None else {}
         problem = folder_problem(settings.docs_dir)
         if problem and previous is not None:  # an unmounted drive is not "every file deleted"
