@@ -54,7 +54,7 @@ class UiSession:
 
     def ask(self, question: str) -> str:
         """Submit `question` in the question box; the last bubble's HTML once the answer is complete."""
-        output = self._run(self.ask_event, [question, [], None, None])
+        output = self._run(self.ask_event, [question, [], None, None, False])  # box, chat, turns, private, llm
         messages = output[1]
         content = messages[-1]["content"] if messages else ""
         if isinstance(content, list):  # Gradio 6 sends a message's content as a list of parts

@@ -66,14 +66,13 @@ def user_messages(history: list[Any] | None) -> list[str]:
 
 def make_chat(bot: Citebot) -> Any:
     """The `/chat` API: one answer as `schema.answer_dict`, or `{"question", "error"}` for a user error."""
-    def chat(message: str, history: list[str | dict[str, Any]] | None = None, llm: bool | None = None
-             ) -> dict[str, Any]:
+    def chat(message: str, history: list[str | dict[str, Any]] | None = None) -> dict[str, Any]:
         """Answer `message`. `history` (optional) holds the earlier user messages of the conversation, oldest
         first, as strings or {"role", "content"} dicts, so follow-ups such as "When had he met him?" work.
-        `llm` (optional) switches the language-model writer on or off for this answer (default: the server's)."""
+        The language-model writer is used when the server runs with it (`serve --llm`, `BOT_LLM=1`); the API
+        keeps its two inputs so plain-HTTP callers that send `[message, history]` keep working."""
         try:
-            return answer_dict(bot.ask(message, user_messages(history if isinstance(history, list) else None),
-                                       llm=llm if isinstance(llm, bool) else None))
+            return answer_dict(bot.ask(message, user_messages(history if isinstance(history, list) else None)))
         except BotError as err:
             return error_dict(message, str(err))
     return chat

@@ -23,12 +23,13 @@ SLOW = "slow-question"
 _ask = Citebot.ask
 
 
-def _test_ask(self: Citebot, question: object, history: Sequence[str] = (), mode: str = "hybrid") -> Answer:
+def _test_ask(self: Citebot, question: object, history: Sequence[str] = (), mode: str = "hybrid",
+              **options: object) -> Answer:
     if isinstance(question, str) and FAULT in question:
         raise RuntimeError(SECRET)
     if isinstance(question, str) and SLOW in question:
         time.sleep(1.0)  # 4 workers drain 4 a second: a burst of 100 outruns them
-    return _ask(self, question, history, mode)
+    return _ask(self, question, history, mode, **options)
 
 
 if __name__ == "__main__":
