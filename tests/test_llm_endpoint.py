@@ -60,6 +60,12 @@ def test_an_unreachable_endpoint_is_unavailable(passages) -> None:
         list(writer.stream(QUESTION, passages))
 
 
+@pytest.mark.parametrize("url", ["http://[::1/v1", "http://[::1"])
+def test_a_malformed_address_is_unavailable_with_what_to_fix(passages, url) -> None:
+    writer = ChatWriter(url, api_key=KEY)
+    with pytest.raises(WriterUnavailable, match=r"^BOT_LLM_URL is not a valid address; fix it"):
+        list(writer.stream(QUESTION, passages))
+
 def test_the_key_is_not_in_the_settings_or_writer_repr() -> None:
     settings = load_settings({"BOT_LLM_URL": "http://127.0.0.1:9/v1", "BOT_LLM_API_KEY": KEY})
     assert settings.llm_api_key == KEY

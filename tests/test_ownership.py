@@ -255,3 +255,39 @@ def test_an_unreadable_subfolder_keeps_its_documents(notes, tmp_path, monkeypatc
     assert [str(s) for s in bot.skipped] == ["birds/: skipped, the folder could not be opened (Permission denied)"]
     assert sorted(bot.store.documents) == ["bees.txt", "birds/owls.txt", "tea.md"]  # not "1 removed"
     assert bot.plan.unchanged == ("bees.txt", "birds/owls.txt")
+
+
+def test_a_damaged_index_is_rebuilt_from_its_own_folder_not_the_default(cli, capsys, notes, tmp_path) -> None:
+    index = tmp_path / "idx"
+    assert cli(capsys, "index", "--docs", str(notes), "--index", str(index))[0] == 0
+    (index / "CURRENT").write_text("garbage\n")  # the live pointer is gone; the version's manifest still names notes/
+    status, out, err = cli(capsys, "ask", "--index", str(index), "--json", "How hot is green tea steeped?")
+    assert status == 0, err
+    reply = json.loads(out)
+    assert [c["doc_id"] for c in reply["citations"]] == ["tea.md"] and "80 degrees" in reply["answer"]
+    assert f"Documents: '{shown(notes)}', the folder this index was built from (pass --docs DIR for another)." in err
+
+
+def test_an_index_that_no_longer_names_its_folder_is_not_rebuilt_from_the_default(cli, capsys, notes,
+                                                                                   tmp_path) -> None:
+    index = tmp_path / "idx"
+    assert cli(capsys, "index", "--docs", str(notes), "--index", str(index))[0] == 0
+    (index / "CURRENT").write_text("garbage\n")
+    for manifest in index.glob("v*/manifest.json"):
+        manifest.write_text("{not json")
+    before = sorted(p.name for p in index.iterdir())
+    status, out, err = cli(capsys, "ask", "--index", str(index), "How hot is green tea steeped?")
+    assert status == 1 and out == ""
+    assert err == [f"error: The index in '{shown(index)}' is damaged and no longer says which documents folder it "
+                   "was built from; pass --docs DIR (that folder) to rebuild it."]
+    assert sorted(p.name for p in index.iterdir()) == before  # nothing rebuilt, nothing removed
+    status, _, err = cli(capsys, "ask", "--index", str(index), "--docs", str(notes), "How hot is green tea steeped?")
+    assert status == 0, err
+
+
+def test_an_index_path_that_is_a_file_gets_one_line(cli, capsys, notes, tmp_path) -> None:
+    (tmp_path / "idxfile").write_text("x")
+    status, out, err = cli(capsys, "ask", "--docs", str(notes), "--index", str(tmp_path / "idxfile"), "Tea?")
+    assert (status, out) == (1, "")
+    assert err == ["error: The index folder 'idxfile' is a file, not a folder; point --index (BOT_INDEX_DIR) at a "
+                   "folder."]

@@ -73,6 +73,9 @@ class ChatWriter:
             raise WriterUnavailable(f"The language model did not answer within {self.read_timeout_s:g} s.") from None
         except httpx.HTTPError as err:
             raise WriterUnavailable(f"The language model endpoint failed ({type(err).__name__}).") from None
+        except httpx.InvalidURL:  # not an HTTPError: "http://[::1" or a bad port passes the settings' check
+            raise WriterUnavailable("BOT_LLM_URL is not a valid address; fix it (e.g. http://127.0.0.1:8080/v1)."
+                                    ) from None
 
 
 def _piece(line: str) -> str | None:

@@ -124,6 +124,9 @@ def build_lock(index_dir: Path) -> Iterator[None]:
     While it is held nothing else writes here, so what a killed build left behind (a `.tmp-*` folder, a
     version folder `CURRENT` never came to name, a half-written `CURRENT`) is removed on entry.
     """
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexError_(f"The index folder '{index_dir.name}' is a file, not a folder; point --index "
+                          "(BOT_INDEX_DIR) at a folder.")
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         handle = open(index_dir / ".lock", "w")  # closed by the `with` below

@@ -10,6 +10,7 @@ and words; `sync` acts on it, and the faces show the lines.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -38,11 +39,37 @@ def shown(folder: Path | str) -> str:
 
 def recorded_folder(index_dir: Path) -> Path | None:
     """The documents folder the index in `index_dir` was last synced with, or None (no index, an index
-    built before folders were recorded, or built from a corpus)."""
+    built before folders were recorded, or built from a corpus). A damaged index (its `CURRENT` or live
+    manifest unreadable) still names its folder in a version's `manifest.json` when one parses: only the
+    folder is read from it, never the index."""
     try:
         return manifest_folder(store_mod.read_manifest(index_dir))
     except IndexError_:
-        return None
+        pass
+    for path in sorted(index_dir.glob("v*/manifest.json"), reverse=True):  # version names sort by time
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        folder = manifest_folder(manifest) if isinstance(manifest, dict) else None
+        if folder is not None:
+            return folder
+    return None
+
+
+def unowned_damage(index_dir: Path) -> bool:
+    """True when `index_dir` holds an index whose folder cannot be told at all (damaged, and no version's
+    manifest names one): rebuilding it from the default folder would replace the user's index."""
+    built = (index_dir / "CURRENT").exists() or any(index_dir.glob("v*/manifest.json"))
+    return built and recorded_folder(index_dir) is None and _damaged(index_dir)
+
+
+def _damaged(index_dir: Path) -> bool:
+    try:
+        store_mod.read_manifest(index_dir)
+    except IndexError_:
+        return True
+    return False
 
 
 def manifest_folder(manifest: dict[str, Any]) -> Path | None:
@@ -105,6 +132,9 @@ def follow_index(settings: Settings, folder_named: bool) -> tuple[Settings, str]
     """`settings` with the documents folder the index was built from, unless one was named (`--docs`,
     `BOT_DOCS_DIR`): `ask --index ~/idx` answers from ~/idx's own documents, never syncs it with `seeds/`.
     Also the line that says so, when that folder is not the one the settings held ("" otherwise)."""
+    if not folder_named and unowned_damage(settings.index_dir):
+        raise IndexError_(f"The index in '{shown(settings.index_dir)}' is damaged and no longer says which "
+                          "documents folder it was built from; pass --docs DIR (that folder) to rebuild it.")
     recorded = None if folder_named else recorded_folder(settings.index_dir)
     if recorded is None or folder_key(recorded) == folder_key(settings.docs_dir):
         return settings, ""
