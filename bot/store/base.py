@@ -8,11 +8,13 @@ The protocol says what is held and searched; it does not say how or where.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
+from bot.store.folding import same_text
 from bot.store.links import title_index as make_title_index
 from bot.types import Chunk, Document
 
@@ -80,3 +82,24 @@ def passage_maps(documents: Mapping[str, Document], chunks: Sequence[Chunk], sen
         if c.kind == "reference":
             references.setdefault(c.doc_id, {})[int(c.text[1:c.text.index("]")])] = i
     return chunk_rows, doc_chunks, make_title_index(documents.values()), references
+
+
+class PassageTable:
+    """What every backend derives the same way from its passages and sentence table (a base class, so the
+    FAISS and Milvus stores share one copy): the size, a passage's sentence rows, and repeated passages."""
+
+    chunks: list[Chunk]
+    sentences: np.ndarray
+    chunk_rows: np.ndarray
+
+    @functools.cached_property
+    def copies(self) -> dict[int, tuple[int, ...]]:
+        """Passages whose text appears more than once, found on first use (a pass over the passage texts)."""
+        return same_text(self.chunks)
+
+    @property
+    def size(self) -> int:
+        return len(self.sentences)
+
+    def sentence_rows(self, chunk_id: int) -> range:
+        return range(int(self.chunk_rows[chunk_id]), int(self.chunk_rows[chunk_id + 1]))

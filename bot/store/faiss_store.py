@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -34,8 +33,7 @@ import numpy as np
 
 from bot.errors import IndexError_
 from bot.store import durable
-from bot.store.base import passage_maps
-from bot.store.folding import same_text
+from bot.store.base import PassageTable, passage_maps
 from bot.store.lexical import LexicalIndex
 from bot.types import Chunk, Document, WordBox
 
@@ -53,7 +51,7 @@ _LOAD_ATTEMPTS = 5  # a reader racing a build retries on the version the build j
 
 
 @dataclass
-class FaissStore:
+class FaissStore(PassageTable):
     """A loaded index. `sentences[i] = (chunk_id, start, end)`; `vectors[i]` is that sentence's embedding."""
 
     manifest: dict[str, Any]
@@ -70,18 +68,6 @@ class FaissStore:
             self.faiss_index = _make_faiss(self.vectors)
         self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
             self.documents, self.chunks, self.sentences)
-
-    @functools.cached_property
-    def copies(self) -> dict[int, tuple[int, ...]]:
-        """Passages whose text appears more than once, found on first use (a pass over the passage texts)."""
-        return same_text(self.chunks)
-
-    @property
-    def size(self) -> int:
-        return len(self.sentences)
-
-    def sentence_rows(self, chunk_id: int) -> range:
-        return range(int(self.chunk_rows[chunk_id]), int(self.chunk_rows[chunk_id + 1]))
 
     def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and cosine scores of the `k` nearest sentences (fewer when the index is smaller)."""

@@ -10,7 +10,6 @@ knows pymilvus or how rows are laid out.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
@@ -19,8 +18,7 @@ from typing import Any
 import numpy as np
 
 from bot.errors import BotError
-from bot.store.base import Lexical, passage_maps
-from bot.store.folding import same_text
+from bot.store.base import Lexical, PassageTable, passage_maps
 from bot.store.lexical import tokenize
 from bot.store.milvus_rows import bm25_idf
 from bot.types import Chunk, Document
@@ -33,7 +31,7 @@ SparseSearch = Callable[[dict[int, float], int], list[tuple[int, float]]]  # wei
 DenseSearch = Callable[[np.ndarray, int], list[tuple[int, float]]]  # vector, k → (sentence row, cosine)
 
 
-class MilvusStore:
+class MilvusStore(PassageTable):
     """An index in Milvus; built in memory by `indexer` (via `milvus_store.make`), then saved, or loaded."""
 
     def __init__(self, manifest: dict[str, Any], documents: dict[str, Document], chunks: list[Chunk],
@@ -44,18 +42,6 @@ class MilvusStore:
         self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
             documents, chunks, sentences)
         self.dense_search: DenseSearch | None = None  # set when saved or loaded
-
-    @functools.cached_property
-    def copies(self) -> dict[int, tuple[int, ...]]:
-        """Passages whose text appears more than once, found on first use (as the FAISS store does)."""
-        return same_text(self.chunks)
-
-    @property
-    def size(self) -> int:
-        return len(self.sentences)
-
-    def sentence_rows(self, chunk_id: int) -> range:
-        return range(int(self.chunk_rows[chunk_id]), int(self.chunk_rows[chunk_id + 1]))
 
     def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and cosine scores of the `k` nearest sentences, best first (ties by row, as FAISS)."""
