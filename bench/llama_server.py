@@ -9,16 +9,12 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback never goes through a proxy
+from bench.processes import DIRECT, free_port, served
 
 
 def smollm2_gguf() -> Path:
@@ -28,48 +24,18 @@ def smollm2_gguf() -> Path:
     return next(Path(spec.origin).parent.glob("*.gguf"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def llama_server(log: Path, timeout: float = 300.0, threads: int = 1) -> Iterator[str]:
     """The server's base URL (…/v1) while it runs; its output goes to `log`."""
-    port = _free_port()
-    out = log.open("wb")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1"
     # --n_threads_batch too: it defaults to every core, and on a busy machine the prompt's batch threads wait
     # on each other (here 16 prompt tokens took 9.3 s with 2 batch threads, 0.45 s with 1).
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf()),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(threads),
-                             "--n_threads_batch", str(threads), "--n_ctx", "4096"],
-                            stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama.cpp server exited with {proc.returncode}: {_tail(log)}")
-            try:
-                with _DIRECT.open(url + "/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"llama.cpp server did not start in {timeout:.0f} s: {_tail(log)}")
-            time.sleep(0.3)
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf()), "--host", "127.0.0.1",
+            "--port", str(port), "--n_threads", str(threads), "--n_threads_batch", str(threads), "--n_ctx", "4096"]
+    with served(argv, url + "/models", log, "llama.cpp server", timeout):
         _warm_up(url, timeout)
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        out.close()
 
 
 def _warm_up(url: str, timeout: float) -> None:
@@ -78,9 +44,5 @@ def _warm_up(url: str, timeout: float) -> None:
     body = json.dumps({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}).encode()
     request = urllib.request.Request(url + "/chat/completions", data=body,
                                      headers={"Content-Type": "application/json"})
-    with _DIRECT.open(request, timeout=timeout) as response:
+    with DIRECT.open(request, timeout=timeout) as response:
         response.read()
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(encoding="utf-8", errors="replace")[-1500:] if log.exists() else ""
