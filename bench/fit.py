@@ -19,7 +19,7 @@ bench/results/fit/ by embedder and a hash of the scoring code, so a refit costs 
 Figures printed here are the held-out folds' (mean over folds); `python -m bot eval … --folds K` measures
 the same weights through the real pipeline.
 
-    nice .venv/bin/python -m bench.fit [--folds 5] [--no-type]
+    nice .venv/bin/python -m bench.fit [--folds 5] [--no-type] [--no-agree] [--dry-run]
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.answer.abstention import null_questions
-from bot.answer.compose import coverage, score_sentences
+from bot.answer.abstention import FEATURES, null_questions, retrievers_agree
+from bot.answer.compose import coverage, question_terms, score_sentences
 from bot.answer.conversation import resolve
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import rank
@@ -46,21 +46,31 @@ from bot.assistant import Citebot
 from bot.config import load_settings
 from bot.evaluate import EvalQuestion, assign_folds, contains_answer, is_relevant, load_questions
 from bot.faces.eval_cli import corpus_bot
-from bot.store.lexical import TOKENIZER, tokenize
+from bot.store.lexical import TOKENIZER
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 CACHE = ROOT / "bench" / "results" / "fit"
-CODE = ["bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/retrieval.py", "bot/store/lexical.py",
-        "bot/store/spelling.py", "bot/store/links.py", "bot/answer/conversation.py"]
+# what each cached stage depends on: a change to the sentence scoring keeps the (slow) fusion grid's cache
+RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/store/lexical.py", "bot/store/spelling.py", "bot/store/links.py",
+                  "bot/store/folding.py", "bot/answer/conversation.py", "bot/answer/question.py"]
+SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py"]
+ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "gold", "relevant")  # per re-scored sentence
+ROWS_VERSION = 5  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5)
+ABSTAIN_KEYS = ("dense", "cov", "pcov", "kind", "agree")  # in the order of abstention.FEATURES
+assert len(ABSTAIN_KEYS) == len(FEATURES), "bench/fit.py's signals and abstention.FEATURES differ"
 MAIN = Tuning(w_mean=0.3, w_bm25=0.5, w_coverage=0.5, w_passage=0.25, w_type=0.0,
-              abstain_weights=(1.0, 0.2, 0.5, 0.0), baseline_weight=0.5, threshold=0.56, slope=11.842)  # main's
+              abstain_weights=(1.0, 0.2, 0.5, 0.0, 0.0), baseline_weight=0.5, threshold=0.56, slope=11.842)  # main's
 FUSION_GRID = [(m, b) for m in (0.0, 0.15, 0.3, 0.45) for b in (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0)]
 COV_GRID = np.round(np.arange(0.0, 2.01, 0.1), 3)
 PASSAGE_GRID = np.round(np.arange(0.0, 0.51, 0.05), 3)
 TYPE_GRID = np.round(np.arange(0.0, 0.201, 0.02), 3)
 # Everyday out-of-scope questions must be refused (≥ 0.9) and the seed article's questions right, though
 # they are few beside 1,500 answerable SQuAD2/HotpotQA ones: they weigh more in the abstention fit.
+# When the threshold moves to keep the training seed dev questions right, it stays this far (in score units;
+# ≈ 0.05 of confidence) inside them: one exactly on the line flips with the embedder's rounding (torch vs
+# int8 ONNX, another CPU's instructions).
+SEED_MARGIN = 0.02
 GROUP_WEIGHT = {"out-of-scope": 6.0, "seed answerable": 3.0, "seed unanswerable": 3.0}
 
 
@@ -125,10 +135,12 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
     out = []
     for q in questions:
         query = query_of(q.turns[-1])
-        scored = score_sentences(store, query, corpus.ranking(query, tuning), tuning)
-        terms = tokenize(query)
+        ranking = corpus.ranking(query, tuning)
+        scored = score_sentences(store, query, ranking, tuning)
+        agree = retrievers_agree(ranking.hits)
+        terms = question_terms(query)
         passage_cov: dict[int, float] = {}
-        row: dict[str, list] = {k: [] for k in ("dense", "cov", "passage", "kind", "pcov", "gold", "relevant")}
+        row: dict[str, list] = {k: [] for k in ROW_KEYS}
         for s in scored:
             _, start, end = (int(x) for x in store.sentences[s.row])
             text = store.documents[s.hit.chunk.doc_id].text[start:end]
@@ -140,6 +152,7 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
             row["passage"].append(s.passage)
             row["kind"].append(float(s.kind))
             row["pcov"].append(passage_cov[s.hit.chunk_id])
+            row["agree"].append(agree)
             row["gold"].append(answerable and bool(q.answers_any or q.answers_all) and contains_answer(text, q))
             holds = bool(q.answers_any or q.answers_all) and contains_answer(s.hit.chunk.text, q)
             gold = bool(q.gold_doc_ids or q.evidence_any) and is_relevant(s.hit.chunk.doc_id, s.hit.chunk.text, q)
@@ -148,9 +161,12 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
     return out
 
 
-def code_key(corpus: Corpus) -> str:
-    digest = hashlib.sha256("".join((ROOT / p).read_text() for p in CODE).encode()).hexdigest()[:12]
-    return f"{corpus.bot.embedder.name}|{TOKENIZER}|{digest}|{corpus.name}"
+def code_key(corpus: Corpus, code: list[str]) -> str:
+    """The cache key of a stage: the embedder, the tokenizer, the stage's code and the library's size (a change
+    to chunking changes the sentence count)."""
+    digest = hashlib.sha256("".join((ROOT / p).read_text() for p in code).encode()).hexdigest()[:12]
+    rows = f"|{ROWS_VERSION}" if code is SENTENCE_CODE else ""
+    return f"{corpus.bot.embedder.name}|{TOKENIZER}|{digest}|{corpus.name}|{len(corpus.store.sentences)}{rows}"
 
 
 def cached(name: str, key: str, compute):  # noqa: ANN001, ANN201
@@ -174,6 +190,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-type", action="store_true", help="fit without the answer-type signal (w_type = 0)")
+    parser.add_argument("--no-agree", action="store_true",
+                        help="fit the abstention rule without the retrievers' agreement (its weight 0)")
     parser.add_argument("--dry-run", action="store_true", help="report, but do not write tuned.json")
     parser.add_argument("--keep-fusion", action="store_true",
                         help="keep tuned.json's fusion weights per fold (skip their grid); refit the rest")
@@ -235,7 +253,8 @@ def main() -> None:
     for w_mean, w_bm25 in points:
         t = replace(MAIN, w_mean=w_mean, w_bm25=w_bm25)
         retrieval[(w_mean, w_bm25)] = tuple(
-            cached(fusion_key(t), code_key(corpora[c]), lambda t=t, c=c, qs=qs: retrieval_rows(corpora[c], qs, t))
+            cached(fusion_key(t), code_key(corpora[c], RETRIEVAL_CODE),
+                   lambda t=t, c=c, qs=qs: retrieval_rows(corpora[c], qs, t))
             for c, qs in (("squad", squad), ("hotpot", hotpot)))
     sq_fold = np.array([folds[q.qid] for q in squad])
     hp_fold = np.array([folds[q.qid] for q in hotpot])
@@ -261,7 +280,7 @@ def main() -> None:
     sentences: dict[tuple[float, float], dict[str, list]] = {}
     for point in dict.fromkeys(fusion.values()):
         t = replace(MAIN, w_mean=point[0], w_bm25=point[1])
-        sentences[point] = {name: cached(f"sentences {name} {fusion_key(t)}", code_key(corpora[c]),
+        sentences[point] = {name: cached(f"sentences {name} {fusion_key(t)}", code_key(corpora[c], SENTENCE_CODE),
                                          lambda c=c, qs=qs, t=t: sentence_rows(corpora[c], qs, t))
                             for name, c, qs, _ in population}
 
@@ -269,7 +288,7 @@ def main() -> None:
         """All sentences of `rows` in one array per signal, with `start` marking each question's first."""
         lengths = np.array([len(r["dense"]) for r in rows], dtype=np.int64)
         out = {key: np.concatenate([np.asarray(r[key], dtype=np.float64) for r in rows]) if len(rows) else
-               np.zeros(0) for key in ("dense", "cov", "passage", "kind", "pcov", "gold", "relevant")}
+               np.zeros(0) for key in ROW_KEYS}
         out["start"] = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         out["segment"] = np.repeat(np.arange(len(rows)), lengths)
         return out
@@ -312,9 +331,9 @@ def main() -> None:
     def signals(f: int | None, name: str, mask_fold: int | None, keep: bool) -> tuple[np.ndarray, np.ndarray, list]:
         x = sentence_data(fusion[f], name, mask_fold, keep)
         if not len(x["start"]):
-            return np.zeros((0, 4)), np.zeros(0), []
+            return np.zeros((0, len(ABSTAIN_KEYS))), np.zeros(0), []
         i = best_index(x, sentence_w[f])
-        return np.stack([x["dense"][i], x["cov"][i], x["pcov"][i], x["kind"][i]], axis=1), x["relevant"][i], x["qids"]
+        return np.stack([x[key][i] for key in ABSTAIN_KEYS], axis=1), x["relevant"][i], x["qids"]
 
     def baseline(f: int | None, corpus: str) -> np.ndarray:
         return signals(f, f"null → {corpus}", None, True)[0].mean(axis=0)
@@ -324,9 +343,10 @@ def main() -> None:
         for name, corpus, _, label in groups:
             x, right, qids = signals(f, name, train, keep)
             base = baseline(f, corpus)
-            if args.no_type:  # the answer-type signal left out of abstention too
+            left_out = [i for i, off in ((3, args.no_type), (4, args.no_agree)) if off]
+            if left_out:  # the answer-type signal left out of abstention too; the agreement signal left out
                 x, base = x.copy(), base.copy()
-                x[:, 3], base[3] = 0.0, 0.0
+                x[:, left_out], base[left_out] = 0.0, 0.0
             out.append((name, corpus, x, base, label, right, qids))
         return out
 
@@ -334,8 +354,8 @@ def main() -> None:
         """Logistic regression of "the answer would be right" on the signals less a share of the library's
         baseline: its 0.5 point is the threshold, so the bot answers when an answer is more likely right
         than wrong, and its slope is the confidence's. The threshold then moves, if it must and can, so that
-        every seed dev question of the training folds is right; the share is the one with the lowest
-        training log-loss after that move."""
+        every seed dev question of the training folds is right, `SEED_MARGIN` inside; the share is the one
+        with the lowest training log-loss after that move."""
         data = group_scores(f, f, False)
         y = np.concatenate([right if label else np.zeros(len(x)) for _, _, x, _, label, right, _ in data])
         weight = np.concatenate([np.full(len(x), GROUP_WEIGHT.get(name.split(" →")[0], 1.0))
@@ -356,8 +376,9 @@ def main() -> None:
             threshold = -float(model.intercept_[0]) / slope
             low = max(score[dev][dev_label == 0], default=-np.inf)
             high = min(score[dev][dev_label == 1], default=np.inf)
-            if not low < threshold <= high and low < high:
-                threshold = min(max(threshold, low + 1e-3), high)
+            margin = min(SEED_MARGIN, (high - low) / 2)
+            if low < high and not low + margin <= threshold <= high - margin:
+                threshold = min(max(threshold, low + margin), high - margin)
             p = np.clip(1 / (1 + np.exp(-slope * (score - threshold))), 1e-9, 1 - 1e-9)
             loss = float(-np.average(y * np.log(p) + (1 - y) * np.log(1 - p), weights=weight))
             dev_right = bool(((score[dev] >= threshold) == (dev_label == 1)).all())
@@ -411,13 +432,14 @@ def main() -> None:
                      everything: bool = False) -> tuple[np.ndarray, np.ndarray]:
         x = sentence_data(point_of(f), name, None if everything else f, True)
         if not len(x["start"]):
-            return np.zeros((0, 4)), np.zeros(0)
+            return np.zeros((0, len(ABSTAIN_KEYS))), np.zeros(0)
         i = best_index(x, sent_of(f))
-        return np.stack([x["dense"][i], x["cov"][i], x["pcov"][i], x["kind"][i]], axis=1), x["relevant"][i]
+        return np.stack([x[key][i] for key in ABSTAIN_KEYS], axis=1), x["relevant"][i]
 
     main_point = (MAIN.w_mean, MAIN.w_bm25)
     if main_point not in sentences:
-        sentences[main_point] = {name: cached(f"sentences {name} {fusion_key(MAIN)}", code_key(corpora[c]),
+        sentences[main_point] = {name: cached(f"sentences {name} {fusion_key(MAIN)}",
+                                              code_key(corpora[c], SENTENCE_CODE),
                                               lambda c=c, qs=qs: sentence_rows(corpora[c], qs, MAIN))
                                  for name, c, qs, _ in population}
     report = {
@@ -435,7 +457,8 @@ def main() -> None:
            "fitted_on": "every weight on all folds but one (per_fold[i] without fold i; 'all' on every fold); "
                         "folds from bot.evaluate.assign_folds over SQuAD2, HotpotQA, the seed dev + extra "
                         "questions and bench/out_of_scope.txt",
-           "answer_type": not args.no_type, "script": "bench/fit.py", "held_out": report,
+           "answer_type": not args.no_type, "retrievers_agree": not args.no_agree, "script": "bench/fit.py",
+           "held_out": report,
            "seconds": round(time.time() - started, 1)}
     if not args.dry_run:
         TUNED_FILE.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

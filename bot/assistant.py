@@ -19,8 +19,8 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from bot.answer.abstention import Signals, confidence, null_means, null_questions
-from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, score_sentences
+from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree
+from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, question_terms, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
@@ -36,7 +36,6 @@ from bot.ingest.tables import header_above
 from bot.store.base import Store
 from bot.store.folding import fold, passage_for_matching
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
-from bot.store.lexical import tokenize
 from bot.store.sync import SyncPlan, sync_folder
 from bot.types import Answer, Citation, Document, Draft, Sentence
 
@@ -126,9 +125,9 @@ class Citebot:
         ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        features = (best.dense, best.coverage, coverage(store.lexical, tokenize(resolved.focus),
+        features = (best.dense, best.coverage, coverage(store.lexical, question_terms(resolved.focus),
                                                        passage_for_matching(best.hit.chunk)),
-                    float(best.kind)) if best else None
+                    float(best.kind), retrievers_agree(ranking.hits)) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
 
     def use_tuning(self, tuning: Tuning) -> None:

@@ -63,6 +63,14 @@ def seed_bot(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEm
     return bot
 
 
+@pytest.fixture(scope="session")
+def seed_bot_default(tmp_path_factory: pytest.TempPathFactory) -> Citebot:
+    """The seed article as a user gets it: default settings, so the int8 ONNX export of the bundled model."""
+    bot = Citebot(Settings(index_dir=tmp_path_factory.mktemp("seed-index-default")))
+    bot.open()
+    return bot
+
+
 # A document that tries every way into the page: script, event handlers, remote images (HTML and Markdown),
 # javascript: links, and Gradio's template syntax. The browser tests check that it shows as text.
 HOSTILE_TEXT = """Zebra field notes

@@ -10,23 +10,41 @@ from bot.answer.tuning import TUNED_FILE
 from bot.config import Settings
 from bot.embed.fake import FakeEmbedder
 from bot.store.indexer import build
-from bot.types import Document
+from bot.types import Chunk, Document, Hit
 
 
 def test_confidence_is_one_half_exactly_at_the_fitted_threshold() -> None:
     rule = json.loads(TUNED_FILE.read_text())["all"]
     w, lam, t = rule["abstain_weights"], rule["baseline_weight"], rule["threshold"]
-    baseline = (0.1, 0.05, 0.05, 0.2)
+    baseline = (0.1, 0.05, 0.05, 0.2, 0.3)
     # choose a sentence cosine that puts the score exactly on the threshold
-    cos = t + lam * sum(wi * bi for wi, bi in zip(w, baseline, strict=True)) - w[1] * 0.5 - w[2] * 0.5 - w[3]
-    assert abstention.confidence((cos, 0.5, 0.5, 1.0), baseline) == pytest.approx(0.5)
-    assert abstention.confidence((cos + 0.05, 0.5, 0.5, 1.0), baseline) > 0.5 > abstention.confidence(
-        (cos - 0.05, 0.5, 0.5, 1.0), baseline)
+    cos = t + lam * sum(wi * bi for wi, bi in zip(w, baseline, strict=True)) - w[1] * 0.5 - w[2] * 0.5 - w[3] - w[4]
+    assert abstention.confidence((cos, 0.5, 0.5, 1.0, 1.0), baseline) == pytest.approx(0.5)
+    assert abstention.confidence((cos + 0.05, 0.5, 0.5, 1.0, 1.0), baseline) > 0.5 > abstention.confidence(
+        (cos - 0.05, 0.5, 0.5, 1.0, 1.0), baseline)
 
 
 def test_a_library_where_everything_scores_high_needs_more_evidence() -> None:
-    signals = (0.6, 0.5, 0.5, 1.0)
-    assert abstention.confidence(signals, (0.1, 0.0, 0.0, 0.0)) > abstention.confidence(signals, (0.5, 0.5, 0.5, 0.5))
+    signals = (0.6, 0.5, 0.5, 1.0, 1.0)
+    assert abstention.confidence(signals, (0.1, 0.0, 0.0, 0.0, 0.0)) > abstention.confidence(
+        signals, (0.5, 0.5, 0.5, 0.5, 0.5))
+
+
+def test_the_retrievers_agree_when_the_closest_passage_and_bm25s_best_share_a_document() -> None:
+    def hit(chunk_id: int, doc_id: str, dense: float, lexical: float) -> Hit:
+        chunk = Chunk(doc_id=doc_id, start=0, end=4, text="text", kind="paragraph", section="", ordinal=chunk_id + 1,
+                      sentences=((0, 4),))
+        return Hit(chunk_id=chunk_id, chunk=chunk, score=0.0, dense=dense, lexical=lexical, rank=chunk_id + 1)
+
+    assert abstention.retrievers_agree([hit(0, "a", 0.4, 3.0), hit(1, "b", 0.7, 9.0), hit(2, "c", 0.5, 0.0)]) == 1.0
+    assert abstention.retrievers_agree([hit(0, "a", 0.8, 3.0), hit(1, "b", 0.7, 9.0)]) == 0.0  # each its own
+    # two passages of one document: dense search's pick and BM25's agree on the document
+    assert abstention.retrievers_agree([hit(0, "a", 0.8, 3.0), hit(1, "a", 0.7, 9.0)]) == 1.0
+    assert abstention.retrievers_agree([hit(0, "a", 0.8, 0.0), hit(1, "a", 0.7, 0.0)]) == 0.0  # BM25 found nothing
+    # only the first five passages count: a sixth with the best BM25 score changes nothing
+    head = [hit(i, f"d{i}", 0.9 - i / 10, 5.0 - i) for i in range(5)]
+    assert abstention.retrievers_agree([*head, hit(5, "d5", 0.95, 99.0)]) == 1.0
+    assert abstention.retrievers_agree(()) == 0.0
 
 
 def store_of(texts: dict[str, str]):

@@ -1,5 +1,6 @@
 """End to end with the real bundled model on the shipped seed article (../shared/eval/seed_dev.jsonl):
-every answerable question is answered with its evidence cited, every unanswerable one abstains."""
+every answerable question is answered with its evidence cited, every unanswerable one abstains, with the
+torch backend and with the default one (int8 ONNX, what a user gets)."""
 
 import json
 import subprocess
@@ -7,6 +8,7 @@ import sys
 
 import pytest
 
+from bot.assistant import Citebot
 from bot.config import PROJECT_ROOT
 from bot.evaluate import contains_answer, load_questions
 from tests.conftest import EVAL
@@ -15,9 +17,14 @@ pytestmark = pytest.mark.slow
 SEED_DEV = load_questions(EVAL / "seed_dev.jsonl")
 
 
+@pytest.fixture(params=["torch", "default"])
+def any_seed_bot(request: pytest.FixtureRequest) -> Citebot:
+    return request.getfixturevalue("seed_bot" if request.param == "torch" else "seed_bot_default")
+
+
 @pytest.mark.parametrize("q", [q for q in SEED_DEV if q.answerable], ids=lambda q: q.qid)
-def test_answerable_is_answered_with_evidence_cited(seed_bot, q) -> None:
-    answer = seed_bot.ask(q.turns[-1])
+def test_answerable_is_answered_with_evidence_cited(any_seed_bot, q) -> None:
+    answer = any_seed_bot.ask(q.turns[-1])
     assert not answer.abstained, answer.text
     assert contains_answer(answer.text, q), answer.text
     cited = [c.chunk.text for c in answer.citations]
@@ -25,15 +32,15 @@ def test_answerable_is_answered_with_evidence_cited(seed_bot, q) -> None:
 
 
 @pytest.mark.parametrize("q", [q for q in SEED_DEV if not q.answerable], ids=lambda q: q.qid)
-def test_unanswerable_abstains(seed_bot, q) -> None:
-    answer = seed_bot.ask(q.turns[-1])
+def test_unanswerable_abstains(any_seed_bot, q) -> None:
+    answer = any_seed_bot.ask(q.turns[-1])
     assert answer.abstained and answer.citations == (), answer.text
 
 
 @pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 2018 World Cup?",
                                       "How do I bake sourdough bread?"])
-def test_out_of_scope_abstains(seed_bot, question) -> None:
-    assert seed_bot.ask(question).abstained
+def test_out_of_scope_abstains(any_seed_bot, question) -> None:
+    assert any_seed_bot.ask(question).abstained
 
 
 def test_outlet_question_cites_the_reference_entry(seed_bot) -> None:

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.answer.answer_type import expected_kind, holds_kind
+from bot.answer.compose import question_terms
 from bot.answer.tuning import TUNED_FILE, Tuning, fold_count, load_tuning
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, assign_folds
@@ -96,3 +97,10 @@ def test_eval_fold_options_are_checked() -> None:
         _held_out_folds(SimpleNamespace(folds=k + 1, fold=None))
     with pytest.raises(BotError, match=f"--fold must be between 0 and {k - 1}; got {k}"):
         _held_out_folds(SimpleNamespace(folds=k, fold=k))
+
+
+def test_a_verb_that_only_introduces_another_is_not_a_question_term() -> None:
+    assert question_terms("What was Rubio trying to negotiate?") == ["rubio", "negoti"]
+    assert question_terms("What did India hope to achieve?") == ["india", "achiev"]
+    assert question_terms("Why did the plan fail?") == ["plan", "fail"]  # "plan" is the topic here
+    assert question_terms("What did they agree to?") == ["agre"]  # not a verb that introduces another

@@ -1,10 +1,11 @@
-"""Should the bot answer at all? A fitted linear rule over four signals of the best sentence found,
+"""Should the bot answer at all? A fitted linear rule over five signals of the evidence found,
 measured against what unrelated questions score in the same library, turned into a confidence.
 
 The signals are the best sentence's cosine to the question, the IDF-weighted share of the question's
-terms that the sentence, and its whole passage, contain, and whether the sentence holds the kind of thing
+terms that the sentence, and its whole passage, contain, whether the sentence holds the kind of thing
 the question asks for (`answer_type`: a date for "when" …), which lets short evidence such as a
-reference entry or a table row answer although its wording is far from the question's. Their level
+reference entry or a table row answer although its wording is far from the question's, and whether the
+two retrievers agree (`retrievers_agree`: dense search and BM25 point at the same document). Their level
 depends on the library (a big library has a close-ish sentence for anything), so a share of their mean
 over a fixed set of unrelated everyday questions (`null_questions.txt`) asked of the same library is
 subtracted, computed once per index. The weights, the threshold and the slope that maps the score to a
@@ -21,10 +22,28 @@ from functools import cache
 from pathlib import Path
 
 from bot.answer.tuning import Tuning, load_tuning
+from bot.types import Hit
 
 NULL_QUESTIONS_FILE = Path(__file__).with_name("null_questions.txt")
-FEATURES = ("sentence_cosine", "sentence_coverage", "passage_coverage", "answer_kind")
+FEATURES = ("sentence_cosine", "sentence_coverage", "passage_coverage", "answer_kind", "retrievers_agree")
+AGREE_TOP = 5  # passages compared by `retrievers_agree`
 Signals = tuple[float, ...]  # one value per FEATURES
+
+
+def retrievers_agree(hits: Sequence[Hit]) -> float:
+    """1.0 when, among the best `AGREE_TOP` ranked passages, the one closest in meaning (dense) and the one
+    BM25 scores highest come from the same document, else 0.0. Two retrievers that look at different
+    evidence point at the same document far more often when the library answers the question (SQuAD2:
+    0.60 of answerable questions, 0.23 of everyday ones) than when it merely holds something near it. By
+    document, not passage: within one document, dense search's weakness on names ("Who is Susie Wiles?")
+    would count against the passage BM25 rightly found. (A cosine gap instead of yes/no was also fitted:
+    more everyday questions refused, fewer of the seed article's answered.)"""
+    head = list(hits[:AGREE_TOP])
+    if not head:
+        return 0.0
+    dense = max(head, key=lambda h: h.dense)
+    lexical = max(head, key=lambda h: h.lexical)
+    return float(dense.chunk.doc_id == lexical.chunk.doc_id and lexical.lexical > 0)
 
 
 def score(signals: Signals, baseline: Signals, tuning: Tuning | None = None) -> float:

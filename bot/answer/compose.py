@@ -47,6 +47,21 @@ class Scored:
     kind: bool  # holds what the question asks for (`answer_type`)
 
 
+# A verb that only says someone meant or managed to do what follows ("What was Rubio trying to negotiate?",
+# "What did they hope to achieve?") names no topic: the verb after "to" does. Left out of the question's terms
+# for coverage, so a sentence holding "try" but not "negotiate" does not outscore one holding "negotiate".
+_CATENATIVE = re.compile(
+    r"\b(?:try|tries|tried|trying|attempt(?:s|ed|ing)?|seek(?:s|ing)?|sought|want(?:s|ed|ing)?|wish(?:es|ed|ing)?|"
+    r"hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|aim(?:s|ed|ing)?|manag(?:e|es|ed|ing)|going|"
+    r"able|need(?:s|ed|ing)?)\s+(?=to\s+\w)", re.IGNORECASE)
+
+
+def question_terms(question: str) -> list[str]:
+    """The question's terms that coverage counts: `tokenize`'s, less a verb that only introduces another
+    ("trying to negotiate" counts "negotiate")."""
+    return tokenize(_CATENATIVE.sub(" ", question))
+
+
 def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:
     """The IDF-weighted share of the question's terms that `text` contains (0..1)."""
     if not query_terms:
@@ -63,7 +78,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
         return []
-    terms = tokenize(query)
+    terms = question_terms(query)
     kind = expected_kind(query)
     top = hits[0].score
     scored = []
