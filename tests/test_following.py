@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Citebot
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.embed.fake import FakeEmbedder
-from bot.errors import IndexError_
+from bot.errors import IndexError_, SettingsError
 from bot.store import backend, following
 from bot.store.following import Follower
 from bot.types import Document
@@ -113,3 +113,11 @@ def test_an_open_milvus_bot_answers_from_another_process_build(lite_server: str,
     time.sleep(0.5)  # the check interval (the build took longer anyway)
     assert _cites_owls(server) and server.store.manifest["version"] == live
     assert sorted(server.store.documents) == ["cats.txt", "owls.txt"]
+
+
+def test_the_interval_is_a_setting() -> None:
+    assert load_settings({"BOT_INDEX_CHECK_S": "0.5"}).index_check_s == 0.5
+    assert Settings().index_check_s == 5.0
+    with pytest.raises(SettingsError, match=r"^BOT_INDEX_CHECK_S is not usable: index_check_s must be 0 or more, "
+                                            r"got -1\.0; fix or unset it\.$"):
+        load_settings({"BOT_INDEX_CHECK_S": "-1"})
