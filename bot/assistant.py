@@ -30,11 +30,12 @@ from bot.answer.written import Written, write
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.embed.choose import make_embedder
-from bot.errors import BotError, QuestionError, WriterUnavailable
+from bot.errors import BotError, IndexError_, QuestionError, WriterUnavailable
 from bot.ingest.folder import Skipped
 from bot.ingest.tables import header_above
 from bot.store.base import Store
 from bot.store.folding import fold, passage_for_matching
+from bot.store.following import Follower
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
 from bot.store.sync import SyncPlan, sync_folder
 from bot.types import Answer, Citation, Document, Draft, Sentence
@@ -66,6 +67,7 @@ class Citebot:
         self.held = ""  # why the last sync kept the index instead of following the folder ("" when it did not)
         self._recalled: OrderedDict[tuple[str, tuple[Turn, ...], str], Turn] = OrderedDict()
         self._lock = threading.Lock()
+        self._follower: Follower | None = None  # set by `open`: a store handed in is the caller's to replace
 
     def open(self, progress: StageProgress | None = None, documents: Sequence[Document] | None = None,
              force: bool = False) -> BuildReport:
@@ -81,6 +83,7 @@ class Citebot:
             self.notices = list(result.notices)
             report = result.report
         self.held = report.reason if report.action == "kept" else ""
+        self._follower = Follower(self.settings)  # another process's later builds are picked up (`following`)
         with self._lock:
             self._recalled.clear()  # recalled answers came from the previous index
         return report
@@ -108,6 +111,8 @@ class Citebot:
         """Everything an answer is decided from: the query used, ranked passages, re-scored sentences."""
         if store is None and self.store is None:
             self.open()
+        if store is None:
+            self._follow()
         store = store or self.store  # taken once: an upload may swap in a re-synced index meanwhile
         assert store is not None
         clock = clock or _Clock()
@@ -129,6 +134,19 @@ class Citebot:
                                                        passage_for_matching(best.hit.chunk)),
                     float(best.kind), retrievers_agree(ranking.hits)) if best else None
         return Evidence(store, text, query, ranking, scored, features, turns)
+
+    def _follow(self) -> None:
+        """Answer from the version another process's build made live, once `Follower` sees it."""
+        if self._follower is None or self.store is None:
+            return
+        newer = self._follower.newer(self.store)
+        if newer is not None:
+            self.store = newer
+            with self._lock:
+                self._recalled.clear()
+        if self.store.manifest.get("model") != self.embedder.name:  # rebuilt with another model meanwhile
+            raise IndexError_(f"The index was rebuilt with the model {self.store.manifest.get('model')} since this bot "
+                              f"opened it with {self.embedder.name}; restart it with BOT_MODEL set to that model.")
 
     def use_tuning(self, tuning: Tuning) -> None:
         """Answer with other fitted weights from now on (the evaluator's held-out folds)."""

@@ -55,6 +55,7 @@ class Settings:
     milvus_token: str = field(default="", repr=False)  # a secret: never printed, logged or written to JSON
     milvus_collection: str = "citebot"  # prefix of the collections and name of the alias that names the live version
     ray_address: str = ""  # "host:port" of a Ray cluster that embeds large indexing jobs; "" = in-process
+    index_check_s: float = 5.0  # an open bot checks this often whether another process made a newer index live
 
     def __post_init__(self) -> None:
         positive = ("max_chunk_chars", "top_k", "dense_k", "answer_sentences", "max_question_chars",
@@ -75,6 +76,8 @@ class Settings:
             raise ValueError(f"store must be faiss or milvus, got {self.store!r}")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,150}", self.milvus_collection):
             raise ValueError("milvus_collection must be letters, digits and underscores, starting with a letter")
+        if self.index_check_s < 0:
+            raise ValueError(f"index_check_s must be 0 or more, got {self.index_check_s}")
         if self.auth and ":" not in self.auth:
             raise ValueError("auth must look like user:password")
         for name in ("llm_connect_timeout_s", "llm_read_timeout_s", "llm_total_timeout_s"):

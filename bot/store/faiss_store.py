@@ -1,7 +1,7 @@
 """The index on disk and in memory: FAISS over sentence vectors, the passage table, BM25, the manifest.
 
 A saved index is a folder `index/<version>/` holding FAISS's own file, `vectors.npy`, `sentences.npy`,
-`chunks.jsonl`, `documents.jsonl`, a `bm25/` folder and `manifest.json` (format, model, dimension, chunking
+`chunks.jsonl`, `documents.jsonl`, a `bm25/` folder and `manifest.json` (format, version, model, dimension, chunking
 settings, per-document hashes, counts and a SHA-256 and size per file). `index/CURRENT` names the live
 version and is replaced atomically, only after the new folder is complete, so a crash mid-build leaves the
 previous index in use; `load` refuses a partial or damaged folder (every size is checked, and every
@@ -154,7 +154,7 @@ def save(store: FaissStore, index_dir: Path) -> Path:
         store.lexical.save(tmp / "bm25")
         durable.crash_point("before-manifest")
         files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
-        manifest = dict(store.manifest, format_version=FORMAT_VERSION,
+        manifest = dict(store.manifest, format_version=FORMAT_VERSION, version=version,
                         files={name: durable.sha256(tmp / name) for name in files},
                         sizes={name: (tmp / name).stat().st_size for name in files})
         manifest_text = json.dumps(manifest, indent=1, ensure_ascii=False)
@@ -185,6 +185,19 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     if not (index_dir / "CURRENT").is_file():
         raise IndexError_("There is no index yet; build one with: python -m bot index")
     return _manifest(index_dir, _read_current(index_dir))[2]
+
+
+def live_version(index_dir: Path) -> str | None:
+    """The version folder `CURRENT` names (one small file read), or None when there is no readable one."""
+    return _read_current(index_dir).get("version")
+
+
+def version_manifests(index_dir: Path) -> Iterator[dict[str, Any]]:
+    """Every version folder's manifest that parses, newest first (names sort by time), whatever `CURRENT` says."""
+    for path in sorted(index_dir.glob("v*/manifest.json"), reverse=True):
+        with contextlib.suppress(OSError, UnicodeDecodeError, ValueError):
+            if isinstance(manifest := json.loads(path.read_text(encoding="utf-8")), dict):
+                yield manifest
 
 
 def load(index_dir: Path, verify: bool = True) -> FaissStore:
@@ -233,7 +246,8 @@ def _load_version(index_dir: Path, current: dict[str, Any], verify: bool) -> Fai
         chunks = [Chunk(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
                   for c in durable.read_jsonl(folder / "chunks.jsonl")]
         # Memory-mapped: pages are read when a search touches them, and shared between processes.
-        return FaissStore(manifest=manifest, documents=documents, chunks=chunks,
+        # `version` is the folder's name (older indexes' manifests do not hold it); `Citebot` follows it.
+        return FaissStore(manifest={**manifest, "version": current["version"]}, documents=documents, chunks=chunks,
                      sentences=np.load(folder / "sentences.npy", allow_pickle=False),
                      vectors=np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False),
                      lexical=LexicalIndex.load(folder / "bm25"),

@@ -43,7 +43,6 @@ CONNECT_TIMEOUT_S = 30.0
 _CONSISTENCY = "Bounded"
 VISIBLE_WAIT_S = 60.0
 
-
 make = MilvusStore  # `indexer` builds a store in memory with it; `save` then writes it to the server
 
 
@@ -108,10 +107,19 @@ def _reason(err: MilvusException) -> str:
 
 def _live(client: MilvusClient, settings: Settings) -> str | None:
     """The live version's name, or None when the alias does not exist yet."""
-    if settings.milvus_collection not in client.list_aliases().get("aliases", []):
-        return None
-    name = client.describe_alias(settings.milvus_collection)["collection_name"]
+    try:
+        if settings.milvus_collection not in client.list_aliases().get("aliases", []):
+            return None
+        name = client.describe_alias(settings.milvus_collection)["collection_name"]
+    except MilvusException as err:
+        raise BotError(f"Cannot reach Milvus at {_where(settings)} ({_reason(err)}); start it or fix "
+                       "BOT_MILVUS_URI (and BOT_MILVUS_TOKEN).") from None
     return name[len(settings.milvus_collection) + 1:-2]
+
+
+def live_version(settings: Settings, store: MilvusStore | None = None) -> str | None:
+    """Which version the alias names now (one lookup, on `store`'s connection when it has one)."""
+    return _live(store.client if store is not None and store.client is not None else connect(settings), settings)
 
 
 def _versions(client: MilvusClient, settings: Settings) -> set[str]:
@@ -122,12 +130,7 @@ def _versions(client: MilvusClient, settings: Settings) -> set[str]:
 def _open(settings: Settings) -> _Version:
     """The live version, its collections loaded (embedded milvus-lite starts each process with them released)."""
     client = connect(settings)
-    try:
-        version = _live(client, settings)
-    except MilvusException as err:
-        raise BotError(f"Cannot reach Milvus at {_where(settings)} ({_reason(err)}); start it or fix "
-                       "BOT_MILVUS_URI (and BOT_MILVUS_TOKEN).") from None
-    if version is None:
+    if (version := _live(client, settings)) is None:
         raise IndexError_(_NO_INDEX)
     remote = _Version(client, settings, version)
     for name in (remote.s, remote.p, remote.r):
@@ -191,7 +194,7 @@ def _attach(store: MilvusStore, remote: _Version) -> MilvusStore:
                            limit=k, search_params=params, consistency_level=_CONSISTENCY)[0]
         return [(_hit_id(h, "row"), float(h["distance"])) for h in hits]
 
-    store.dense_search = dense_search
+    store.dense_search, store.client = dense_search, remote.client
     store.vectors = RemoteVectors(fetch_rows, store.size, int(store.manifest["dimension"]))
     store.lexical = RemoteLexical(
         fetch_terms, sparse_search if store.manifest.get("bm25") else None, len(store.chunks),

@@ -42,6 +42,7 @@ class MilvusStore(PassageTable):
         self.chunk_rows, self.doc_chunks, self.title_index, self.references = passage_maps(
             documents, chunks, sentences)
         self.dense_search: DenseSearch | None = None  # set when saved or loaded
+        self.client: Any = None  # the connection it was saved or loaded on (`milvus_store.live_version` asks it)
 
     def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and cosine scores of the `k` nearest sentences, best first (ties by row, as FAISS)."""

@@ -1,16 +1,17 @@
 """An index belongs to the documents folder it was built from; nothing replaces or empties it by accident.
 
 The manifest records that folder (`sources.folder`, an absolute path) and when the index last changed
-(`built_at`). From them this module decides three things a sync must not get wrong: which folder a
-command means when it names only the index (`recorded_folder`), whether the folder can be trusted at all
-(`folder_problem`: a missing or unreadable folder is not "every file deleted"), and whether a plan would
-empty the index (`empties_index`: that needs `--rebuild`, or a confirmation in the UI). It only decides
-and words; `sync` acts on it, and the faces show the lines.
+(`built_at`), in whichever backend holds the index (`backend.read_manifest`: FAISS files or Milvus rows).
+From them this module decides three things a sync must not get wrong: which folder a command means when it
+names only the index (`recorded_folder`; a damaged index that no longer says is refused, never rebuilt from
+the default folder), whether the folder can be trusted at all (`folder_problem`: a missing or unreadable
+folder is not "every file deleted"), and whether a plan would empty the index (`empties_index`: that needs
+`--rebuild`, or a confirmation in the UI). It only decides and words; `sync` acts on it, and the faces show
+the lines.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.errors import IndexError_
-from bot.store import faiss_store as store_mod
+from bot.store import backend
 
 
 def folder_key(folder: Path) -> str:
@@ -37,39 +38,25 @@ def shown(folder: Path | str) -> str:
     return path.as_posix()
 
 
-def recorded_folder(index_dir: Path) -> Path | None:
-    """The documents folder the index in `index_dir` was last synced with, or None (no index, an index
-    built before folders were recorded, or built from a corpus). A damaged index (its `CURRENT` or live
-    manifest unreadable) still names its folder in a version's `manifest.json` when one parses: only the
-    folder is read from it, never the index."""
+def recorded_folder(settings: Settings) -> Path | None:
+    """The documents folder the index was last synced with, or None (no index yet, an index built before
+    folders were recorded, or built from a corpus), read from the live manifest wherever the backend keeps it
+    (FAISS files, or Milvus's records collection). A damaged index (its live manifest unreadable) still names
+    its folder in an older version's manifest when one parses (only the folder is read from it, never the
+    index); when none does, `IndexError_`: rebuilding it from the default folder would replace the user's index."""
     try:
-        return manifest_folder(store_mod.read_manifest(index_dir))
-    except IndexError_:
-        pass
-    for path in sorted(index_dir.glob("v*/manifest.json"), reverse=True):  # version names sort by time
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            continue
-        folder = manifest_folder(manifest) if isinstance(manifest, dict) else None
-        if folder is not None:
+        return manifest_folder(backend.read_manifest(settings))
+    except IndexError_ as err:
+        damaged = "no index" not in str(err)
+    for manifest in backend.older_manifests(settings):
+        if (folder := manifest_folder(manifest)) is not None:
             return folder
+    if damaged:
+        where = f"in Milvus ('{settings.milvus_collection}')" if settings.store == "milvus" else \
+            f"in '{shown(settings.index_dir)}'"
+        raise IndexError_(f"The index {where} is damaged and no longer says which documents folder it was built "
+                          "from; pass --docs DIR (that folder) to rebuild it.")
     return None
-
-
-def unowned_damage(index_dir: Path) -> bool:
-    """True when `index_dir` holds an index whose folder cannot be told at all (damaged, and no version's
-    manifest names one): rebuilding it from the default folder would replace the user's index."""
-    built = (index_dir / "CURRENT").exists() or any(index_dir.glob("v*/manifest.json"))
-    return built and recorded_folder(index_dir) is None and _damaged(index_dir)
-
-
-def _damaged(index_dir: Path) -> bool:
-    try:
-        store_mod.read_manifest(index_dir)
-    except IndexError_:
-        return True
-    return False
 
 
 def manifest_folder(manifest: dict[str, Any]) -> Path | None:
@@ -132,10 +119,7 @@ def follow_index(settings: Settings, folder_named: bool) -> tuple[Settings, str]
     """`settings` with the documents folder the index was built from, unless one was named (`--docs`,
     `BOT_DOCS_DIR`): `ask --index ~/idx` answers from ~/idx's own documents, never syncs it with `seeds/`.
     Also the line that says so, when that folder is not the one the settings held ("" otherwise)."""
-    if not folder_named and unowned_damage(settings.index_dir):
-        raise IndexError_(f"The index in '{shown(settings.index_dir)}' is damaged and no longer says which "
-                          "documents folder it was built from; pass --docs DIR (that folder) to rebuild it.")
-    recorded = None if folder_named else recorded_folder(settings.index_dir)
+    recorded = None if folder_named else recorded_folder(settings)
     if recorded is None or folder_key(recorded) == folder_key(settings.docs_dir):
         return settings, ""
     return settings.with_(docs_dir=recorded), (f"Documents: '{shown(recorded)}', the folder this index was built "
