@@ -198,7 +198,8 @@ def main() -> None:
             if store not in built["ingest"]:
                 seconds = ingest(settings[store], parts)
                 built["ingest"][store] = {"ingest_s": round(seconds, 1), "sentences_per_s":
-                                          round(result["sentences"] / seconds), "load_average": os.getloadavg(),
+                                          round(result["sentences"] / seconds),
+                                          "ingest_load_average": os.getloadavg(),
                                           "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 if args.keep:
                     built_file.write_text(json.dumps(built, indent=1))
