@@ -26,6 +26,7 @@ from bot.faces.schema import dumps
 from bot.ingest.folder import read_folder
 
 _MODES = ("hybrid", "dense", "bm25")
+_COUNTS = ("questions", "answerable", "labelled")  # whole numbers in the table
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -106,7 +107,7 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
         for mode in results:
             value = results[mode][metric]
             cells.append(f"{'—':>10}" if isinstance(value, float) and math.isnan(value) else
-                         f"{value:>10.0f}" if metric.endswith("_ms") or metric in ("questions", "answerable")
+                         f"{value:>10.0f}" if metric.endswith("_ms") or metric in _COUNTS
                          else f"{value:>10.3f}")
         lines.append(f"{metric:<{width}}" + "".join(cells))
     return "\n".join(lines)
