@@ -37,7 +37,7 @@ from bot.store.base import Store
 from bot.store.folding import fold, passage_for_matching
 from bot.store.following import Follower
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
-from bot.store.sync import SyncPlan, sync_folder
+from bot.store.sync import SyncPlan, check_folder, sync_folder
 from bot.types import Answer, Citation, Document, Draft, Sentence
 
 History = Sequence[Turn | str]  # earlier turns, oldest first; plain text when their answers are not at hand
@@ -56,7 +56,9 @@ class Citebot:
         self.writer = writer  # the language-model writer; made from the settings when first needed
         if settings.llm and writer is None and not settings.llm_url:
             raise BotError(NO_LLM)
-        self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
+        if embedder is None and store is None:
+            check_folder(settings)  # a mistyped --docs is said before the model loads (or is first exported)
+        self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.onnx_cache)
         if settings.ray_address:
             from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
             self.embedder = RayEmbedder(self.embedder, settings)

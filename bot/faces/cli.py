@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.answer.conversation import Turn, turn_of
+from bot.answer.question import normalize_question
 from bot.assistant import Citebot
 from bot.config import Settings, load_settings
 from bot.embed.choose import embedder_name
@@ -166,7 +167,7 @@ def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object
 def _cmd_index(args: argparse.Namespace) -> int:
     if args.dry_run:
         settings = settings_of(args)
-        plan = plan_folder(settings, embedder_name(settings.model, settings.backend, settings.index_dir / "onnx"))
+        plan = plan_folder(settings, embedder_name(settings.model, settings.backend, settings.onnx_cache))
         print(f"Plan for the documents folder '{settings.docs_dir.name}' (dry run: nothing was changed):")
         for line in plan.lines():
             print(f"  {line}")
@@ -178,6 +179,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    if args.question is not None:  # a question that would be refused is said before the model and index load
+        normalize_question(args.question, load_settings().max_question_chars)
     bot, _ = _open(args)
     if args.question is not None:
         return _emit(bot.ask(args.question), args.json)

@@ -18,7 +18,6 @@ from pathlib import Path
 from bot.answer.tuning import fold_count, load_tuning
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.embed.choose import make_embedder
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, Outcome, assign_folds, load_corpus, load_questions, run, summarize
 from bot.faces.progress import StageBars, counter
@@ -89,9 +88,7 @@ def corpus_bot(settings: Settings, corpus: Path | None) -> Citebot:
         documents, _ = read_folder(settings.docs_dir)
         name = settings.docs_dir.name
         digest = hashlib.sha256("".join(d.content_hash for d in documents).encode()).hexdigest()[:12]
-    # The embedder (and so its ONNX export) belongs to the index folder given, not to each corpus's index.
-    embedder = make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
-    bot = Citebot(settings.with_(index_dir=settings.index_dir / "eval" / f"{name}-{digest}"), embedder=embedder)
+    bot = Citebot(settings.with_(index_dir=settings.index_dir / "eval" / f"{name}-{digest}"))
     bars = StageBars()
     print(str(bot.open(progress=bars, documents=documents)), file=sys.stderr)
     bars.close()

@@ -21,7 +21,7 @@ from typing import Any
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
-from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, scan_folder
+from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, require_folder, scan_folder
 from bot.ingest.reading import READER_VERSION, Limits, read_file
 from bot.ingest.scanned import OcrOptions
 from bot.store import backend
@@ -165,6 +165,18 @@ def plan_folder(settings: Settings, model: str) -> SyncPlan:
     plan = plan_sync(found, manifest.get("sources", {}).get("files", {}), scan_skips,
                      _reread_reason(manifest, settings), settings_reason(manifest, model, settings))
     return replace(plan, held=_held(plan, manifest, settings.docs_dir))
+
+
+def check_folder(settings: Settings) -> None:
+    """Raise what `sync_folder` would for a documents folder that is not there when there is no index to keep
+    instead, reading nothing but the manifest: a typo in --docs is reported before a model is loaded or
+    exported (seconds to minutes)."""
+    if settings.docs_dir.is_dir():
+        return
+    try:
+        backend.read_manifest(settings)
+    except IndexError_:  # no index, or a damaged one: the sync would list the folder, and fail
+        require_folder(settings.docs_dir)
 
 
 def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress | None = None,
