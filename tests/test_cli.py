@@ -113,3 +113,27 @@ def test_index_prints_only_the_bots_own_lines(settings) -> None:
     lines = [line.strip() for line in result.stderr.replace("\r", "\n").splitlines() if line.strip()]
     assert not [line for line in lines if "index from" in line], lines
     assert lines[-1].startswith("Built the index (no index yet): 1 documents, 20 passages"), lines
+
+
+def test_plain_citations_name_the_file_and_a_rows_table_header(tmp_path, monkeypatch, capsys) -> None:
+    """Without --json a citation names its file (the path under the documents folder) beside the title, and a
+    cited table row comes with its table's header line, as `header` in the JSON and the UI give it."""
+    monkeypatch.setenv("BOT_MODEL", "fake")
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "rooms.md").write_text("# Meeting rooms\n\n| Room | Floor | Seats |\n|---|---|---|\n"
+                                           "| Birch | 3 | 12 |\n| Cedar | 5 | 40 |\n", encoding="utf-8")
+    (docs / "notes.txt").write_text("Office handbook\n\nThe cafeteria opens at eight in the morning and closes at "
+                                    "three in the afternoon.\n", encoding="utf-8")
+    where = ["--docs", str(docs), "--index", str(tmp_path / "index")]
+    assert main(["ask", "Which floor is the Cedar room on?", *where]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    cited = lines.index(next(line for line in lines if line.startswith("  [1] ")))
+    assert lines[cited].startswith("  [1] Meeting rooms (sub/rooms.md) — Meeting rooms › table row 2, characters "
+                                   "75–93 (score ")
+    assert lines[cited].endswith("): “| Cedar | 5 | 40 |”")
+    assert lines[cited + 1] == "      table header: | Room | Floor | Seats |"
+    assert main(["ask", "When does the cafeteria open?", *where]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("  [1] Office handbook (notes.txt) — paragraph 1, characters 17–98 (score ")
+    assert lines[2].startswith("  confidence ")  # no header line for a paragraph

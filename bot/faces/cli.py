@@ -24,8 +24,8 @@ from bot.assistant import Citebot
 from bot.config import Settings, load_settings
 from bot.embed.choose import embedder_name
 from bot.errors import BotError
+from bot.faces.plain import answer_text
 from bot.faces.progress import StageBars
-from bot.faces.render import WRITTEN
 from bot.faces.schema import answer_dict, dumps, error_dict
 from bot.store.indexer import BuildReport
 from bot.store.ownership import follow_index
@@ -237,28 +237,7 @@ def _stdin_lines(prompt: str | None = None) -> Iterator[str]:
 
 
 def _emit(answer: Answer, as_json: bool) -> int:
-    if as_json:
-        print(dumps(answer_dict(answer)), flush=True)
-        return 0
-    print(answer.text)
-    if answer.writer == "llm":
-        print(f"  ({WRITTEN})")
-    if answer.note:
-        print(f"  ({answer.note})")
-    for s in answer.dropped:
-        print(f"  not shown: “{_short(s.text)}” — {s.reason}")
-    if answer.abstained and answer.retrieved:
-        print("Closest passages (not an answer):")
-        for hit in answer.retrieved[:3]:
-            print(f"  - {hit.chunk.doc_id}, {hit.chunk.location}: {_short(hit.chunk.text)}")
-    for c in answer.citations:
-        note = f" ({c.ocr_note})" if c.ocr_note else ""
-        also = f" (also in {', '.join(c.also_in)})" if c.also_in else ""
-        print(f"  [{c.n}] {c.title} — {c.location}{note}, characters {c.chunk.start}–{c.chunk.end} "
-              f"(score {c.score:.2f}): “{_short(c.sentence)}”{also}")
-    if answer.query != answer.question:
-        print(f"  searched for: {answer.query}")
-    print(f"  confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms\n", flush=True)
+    print(dumps(answer_dict(answer)) if as_json else answer_text(answer), flush=True)
     return 0
 
 
@@ -268,7 +247,3 @@ def _emit_error(question: str, message: str, as_json: bool) -> None:
     else:
         print(f"error: {message}", file=sys.stderr, flush=True)
 
-
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
