@@ -155,13 +155,23 @@ def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object
     if show_plan and bot.plan is not None and not bot.plan.up_to_date and report.action != "kept":
         for line in bot.plan.lines(changes_only=True):
             print(f"  {line}", file=sys.stderr)
-    for skipped in bot.skipped:
-        print(str(skipped), file=sys.stderr)
-    for doc in bot.store.documents.values() if bot.store is not None else ():
-        for note in doc.notes:  # pages a reader left out of a document it did read
-            print(f"{doc.source or doc.doc_id}: {note}", file=sys.stderr)
+    documents = bot.store.documents.values() if bot.store is not None else ()
+    notes = {doc.source or doc.doc_id: doc.notes for doc in documents if doc.notes}  # pages a reader left out
+    if show_plan or report.action == "built":  # `index` reports in full, other commands what a build found
+        for line in [*map(str, bot.skipped), *(f"{name}: {note}" for name, lines in notes.items() for note in lines)]:
+            print(line, file=sys.stderr)
+    elif bot.skipped or notes:  # as when the index was built: said then, so one line now
+        print(left_out_line(len(bot.skipped), len(notes)), file=sys.stderr)
     print(str(report), file=sys.stderr)
     return bot, report
+
+
+def left_out_line(files: int, documents: int) -> str:
+    """"2 files were skipped, as when the index was built; `python -m bot index` lists why." (and/or the
+    documents some of whose pages were left out)."""
+    parts = ([f"{files} file{'s were' if files != 1 else ' was'} skipped"] if files else []) + (
+        [f"parts of {documents} document{'s' if documents != 1 else ''} were left out"] if documents else [])
+    return f"{' and '.join(parts)}, as when the index was built; `python -m bot index` lists why."
 
 
 def _cmd_index(args: argparse.Namespace) -> int:

@@ -204,12 +204,15 @@ def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress 
             reasons = "; ".join(str(s) for s in sorted(skipped, key=lambda s: s.source)[:3])
             raise BotError(f"There are no readable documents to index: {len(skipped)} file(s) were skipped "
                            f"({reasons}{'; …' if len(skipped) > 3 else ''}).")
+        skipped.sort(key=lambda s: s.source)
+        # Every file left out, with its reason (links and oversized files have no record in `files`), so a
+        # change in what is skipped makes a new version and its report, and an unchanged list need not be
+        # shown again.
         extra = {"sources": {"folder": folder_key(settings.docs_dir), "reading": reading_key(settings),
-                             "files": records}}
+                             "files": records, "skipped": {s.source: s.reason for s in skipped}}}
         store, report = update_index(previous, missing, documents, embedder, settings, progress, force, extra,
                                      started, changes=plan.summary())
-    return SyncResult(store, report, plan, tuple(sorted(skipped, key=lambda s: s.source)),
-                      _switched(manifest, settings.docs_dir, plan))
+    return SyncResult(store, report, plan, tuple(skipped), _switched(manifest, settings.docs_dir, plan))
 
 
 def _held(plan: SyncPlan, manifest: dict[str, Any], folder: Path) -> str:
@@ -241,8 +244,9 @@ def _kept(previous: Store, plan: SyncPlan, embedder: Embedder, settings: Setting
     if settings_reason(manifest, embedder.name, settings):
         store, report = update_index(previous, "", list(previous.documents.values()), embedder, settings,
                                      progress, extra={"sources": manifest.get("sources", {})}, started=started)
-    skipped = tuple(Skipped(s, r["skipped"]) for s, r in sorted(manifest.get("sources", {}).get("files", {}).items())
-                    if "skipped" in r)
+    sources = manifest.get("sources", {})
+    left_out = sources.get("skipped", {s: r["skipped"] for s, r in sources.get("files", {}).items() if "skipped" in r})
+    skipped = tuple(Skipped(source, reason) for source, reason in sorted(left_out.items()))
     return SyncResult(store, replace(report, action="kept", reason=plan.held), plan, skipped)
 
 
