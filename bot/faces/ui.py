@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from bot.answer.conversation import Turn, turn_of
 from bot.assistant import Citebot
 from bot.config import PROJECT_ROOT, Settings
 from bot.errors import BotError
+from bot.faces.api_inputs import PadApiInputs
 from bot.faces.docview import EMPTY, document_html
 from bot.faces.pageview import page_html
 from bot.faces.progress import StageBars
@@ -249,8 +251,14 @@ def serve(settings: Settings) -> None:
         server_name=os.environ.get("GRADIO_SERVER_NAME", settings.host), server_port=settings.port,
         ssr_mode=False, show_error=False, max_file_size=f"{settings.max_upload_mb}mb", auth=auth,
         footer_links=["api"], blocked_paths=blocked_paths(settings), run_history=False, enable_monitoring=False,
-        state_session_capacity=1000, **launch_options(),
+        state_session_capacity=1000, app_kwargs=app_options(demo), **launch_options(),
     )
+
+
+def app_options(demo: gr.Blocks) -> dict[str, Any]:
+    """The server's FastAPI options: a plain-HTTP `/chat` call with the message alone gets history null."""
+    inputs = {fn.api_name: len(fn.inputs) for fn in demo.fns.values() if fn.api_name == "chat"}
+    return {"middleware": [Middleware(PadApiInputs, inputs=inputs)]}
 
 
 def blocked_paths(settings: Settings) -> list[str]:
