@@ -56,12 +56,7 @@ class Citebot:
         self.writer = writer  # the language-model writer; made from the settings when first needed
         if settings.llm and writer is None and not settings.llm_url:
             raise BotError(NO_LLM)
-        if embedder is None and store is None:
-            check_folder(settings)  # a mistyped --docs is said before the model loads (or is first exported)
-        self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.onnx_cache)
-        if settings.ray_address:
-            from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
-            self.embedder = RayEmbedder(self.embedder, settings)
+        self._given, self._embedder = embedder, None  # made on first use: see `embedder`
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed
@@ -70,6 +65,19 @@ class Citebot:
         self._recalled: OrderedDict[tuple[str, tuple[Turn, ...], str], Turn] = OrderedDict()
         self._lock = threading.Lock()
         self._follower: Follower | None = None  # set by `open`: a store handed in is the caller's to replace
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder given, or the one the settings name, made when first needed: loading a model takes a
+        second or more (a first ONNX export many), so `open` can say first that the folder is missing."""
+        if self._embedder is None:
+            s = self.settings
+            embedder = self._given or make_embedder(s.model, s.backend, s.onnx_cache)
+            if s.ray_address:
+                from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
+                embedder = RayEmbedder(embedder, s)
+            self._embedder = embedder
+        return self._embedder
 
     def open(self, progress: StageProgress | None = None, documents: Sequence[Document] | None = None,
              force: bool = False) -> BuildReport:
@@ -80,6 +88,7 @@ class Citebot:
         if documents is not None:
             self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
         else:
+            check_folder(self.settings)  # a mistyped --docs is said before the model loads (or is first exported)
             result = sync_folder(self.settings, self.embedder, progress, force)
             self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
             self.notices = list(result.notices)

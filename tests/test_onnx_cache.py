@@ -13,9 +13,11 @@ from bot import assistant
 from bot.assistant import Citebot
 from bot.config import BUNDLED_MODEL, Settings, load_settings, user_cache_dir
 from bot.embed import choose, onnx_export
+from bot.embed.choose import make_embedder
 from bot.embed.onnx_runtime import OnnxEmbedder
 from bot.errors import BotError
 from bot.faces.cli import main
+from bot.types import Document
 
 MISSING = "The documents folder 'nope' does not exist; create it or pass --docs DIR."
 
@@ -100,10 +102,13 @@ def test_a_killed_exports_leftovers_are_cleared_by_the_next_export(monkeypatch, 
 def test_a_missing_docs_folder_is_said_before_the_model_loads(monkeypatch, tmp_path, capsys) -> None:
     monkeypatch.setattr(assistant, "make_embedder", lambda *a: pytest.fail("the model loaded before --docs"))
     with pytest.raises(BotError, match=f"^{MISSING}$"):
-        Citebot(Settings(docs_dir=tmp_path / "nope", index_dir=tmp_path / "index"))
+        Citebot(Settings(docs_dir=tmp_path / "nope", index_dir=tmp_path / "index")).open()
     assert main(["ask", "Who is Susie Wiles?", "--docs", str(tmp_path / "nope"), "--index", str(tmp_path / "i")]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [f"error: {MISSING}"]
     assert not (tmp_path / "i").exists()
+    monkeypatch.setattr(assistant, "make_embedder", make_embedder)  # given documents (eval --corpus) need no folder
+    given = Citebot(Settings(docs_dir=tmp_path / "nope", index_dir=tmp_path / "index", model="fake"))
+    assert given.open(documents=[Document("d1", "Tea", "Oolong sits between green and black tea.")]).action == "built"
 
 
 def test_an_empty_question_is_said_before_the_model_loads(monkeypatch, tmp_path, capsys) -> None:
