@@ -74,7 +74,7 @@ def test_markdown_headings_become_sections() -> None:
     doc = Document("a.md", "a", "# Setup\n\nInstall it first.\n\n## Running\n\nStart the app. Then ask.\n")
     chunks = chunk_document(doc)
     assert [(c.kind, c.section) for c in chunks] == [("paragraph", "Setup"), ("paragraph", "Running")]
-    assert chunks[1].location == "Running › paragraph 2"
+    assert chunks[1].location == "Running › paragraph 1"  # counted within its section, as it reads
     assert_rebuilds(doc, chunks)
 
 
@@ -103,3 +103,9 @@ def test_pages_are_carried_to_chunks() -> None:
 def test_max_chars_too_small_is_refused() -> None:
     with pytest.raises(ValueError, match="max_chars must be at least 200, got 50"):
         chunk_document(seed_doc(), max_chars=50)
+
+
+def test_passages_are_numbered_within_their_section() -> None:
+    doc = Document("b.md", "b", "# Alpha\n\nFirst alpha.\n\nSecond alpha.\n\n# Beta\n\nFirst beta.\n\n- a beta item\n")
+    assert [c.location for c in chunk_document(doc)] == [
+        "Alpha › paragraph 1", "Alpha › paragraph 2", "Beta › paragraph 1", "Beta › list item 1"]
