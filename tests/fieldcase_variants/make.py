@@ -1,0 +1,319 @@
+"""Writes the documents of the field-case variants (tests/fieldcase_variants/*/docs/), byte for byte.
+
+Each variant is another invented document of a kind the shared field cases show (../shared/fieldcases/):
+other ligatures, hyphens at page and column breaks, pages turned 270° and 180°, merged and empty table cells,
+a BOM with CRLF, Windows-1252 bytes inside UTF-8, zero-width joiners inside words, same-named files three
+folders deep, Word text boxes without a fallback copy and tables nested two deep. Binary and byte-exact
+files are written here so what they hold is readable in one place; the output is committed, so tests never
+run this. Run it from the repository root after changing a document: `python tests/fieldcase_variants/make.py`.
+It needs reportlab, pypdf and python-docx (requirements-dev.txt / requirements.txt) and Debian's DejaVu font.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+HERE = Path(__file__).resolve().parent
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # has the U+FB00–FB06 ligature glyphs
+WIDTH, HEIGHT = A4
+
+
+def _docs(case: str) -> Path:
+    folder = HERE / case / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _lines(canvas: Canvas, lines: list[str], x: float = 72, top: float = HEIGHT - 90, leading: float = 15,
+           font: str = "Helvetica", size: float = 11) -> None:
+    canvas.setFont(font, size)
+    for n, line in enumerate(lines):
+        canvas.drawString(x, top - n * leading, line)
+
+
+def _canvas_pdf(path: Path, pages: list[Callable[[Canvas], None]], rotate: dict[int, int] | None = None,
+                landscape: frozenset[int] = frozenset()) -> None:
+    """A PDF whose page i is drawn by `pages[i]`; `rotate` sets /Rotate on pages (as a scanner or a
+    'rotate page' command does), `landscape` draws those pages on a landscape sheet."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=1)
+    for n, draw in enumerate(pages):
+        canvas.setPageSize((HEIGHT, WIDTH) if n in landscape else A4)
+        draw(canvas)
+        canvas.showPage()
+    canvas.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    for n, degrees in (rotate or {}).items():
+        writer.pages[n].rotate(degrees)
+    with path.open("wb") as handle:
+        writer.write(handle)
+
+
+def ligatures() -> None:
+    """ﬀ ﬃ ﬄ ﬆ ﬅ (not only ﬁ ﬂ) in the text layer, in a heading and in body lines, as a typesetter leaves them."""
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+
+    def page(canvas: Canvas) -> None:
+        _lines(canvas, ["Oﬃce Logistics Review"], font="DejaVu", size=16, top=HEIGHT - 72)
+        _lines(canvas, [
+            "The staﬀ canteen now serves a ﬁxed lunch menu on weekdays.",
+            "Oﬀ-site backups are taken every night at 02:00 by the storage team.",
+            "Eﬀective from May, the shuﬄe bus to the car park runs every twenty minutes.",
+            "The ﬆandard delivery window for stationery is three working days.",
+            "The eﬃciency bonus is paid to all staﬀ in December.",
+            "Aﬄuent donors funded the new ﬁtness room on the ground ﬂoor.",
+            "The ﬅatue in the lobby was cleaned in April.",
+        ], font="DejaVu")
+    _canvas_pdf(_docs("01-pdf-ligatures-ff-ffi-st") / "logistics.pdf", [page])
+
+
+def hyphen_breaks() -> None:
+    """Words hyphenated at the foot of a page (a running footer and header between the halves) and at the
+    foot of the left column of a two-column page, and a real compound hyphen at a column end."""
+    header = "Northwind Depot - quarterly report"
+
+    def running(canvas: Canvas, number: int) -> None:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(72, HEIGHT - 40, header)
+        canvas.drawRightString(WIDTH - 72, 30, f"Page {number}")
+
+    def first(canvas: Canvas) -> None:
+        running(canvas, 1)
+        _lines(canvas, ["Stock and Dispatch"], font="Helvetica-Bold", size=15, top=HEIGHT - 80)
+        body = ["The depot counted every pallet twice during the quarter, once in the",
+                "first week and once in the last, and the counts agreed on all but nine",
+                "lines of stock.", "",
+                "Most of the difference came from returns that were booked late by the",
+                "customer desk. After the second count the warehouse team completed the recon-"]
+        # the lines run down to the foot of the page, so the hyphen sits just above the page number
+        _lines(canvas, body, top=110 + 15 * (len(body) - 1))
+
+    def second(canvas: Canvas) -> None:
+        running(canvas, 2)
+        _lines(canvas, ["ciliation of all stock counts in the first week of May, two weeks early."],
+               top=HEIGHT - 80)
+        left = ["The dispatch office replaced its",
+                "paper pick lists in February. The",
+                "new dispatch soft-"]
+        right = ["ware reduced picking errors by a",
+                 "third within six weeks. Drivers",
+                 "now plan cross-",
+                 "border shipments a day ahead."]
+        _lines(canvas, left, x=72, top=HEIGHT - 130, size=10, leading=13)
+        _lines(canvas, right, x=WIDTH / 2 + 10, top=HEIGHT - 130, size=10, leading=13)
+    _canvas_pdf(_docs("02-pdf-hyphenation-page-column") / "depot-report.pdf", [first, second])
+
+
+def rotated() -> None:
+    """A page turned with /Rotate 270, a landscape sheet turned with /Rotate 180 (upside down), and a table
+    typeset reading top-to-bottom (text rotated -90°) on a portrait page."""
+    def normal(canvas: Canvas) -> None:
+        _lines(canvas, ["Calibration Log"], font="Helvetica-Bold", size=16, top=HEIGHT - 72)
+        _lines(canvas, ["The bench scales are calibrated every Monday by the lab technician."])
+
+    def sideways_table(canvas: Canvas) -> None:
+        canvas.saveState()
+        canvas.translate(90, HEIGHT - 80)
+        canvas.rotate(-90)
+        _lines(canvas, ["Instrument tolerances",
+                        "The thermometer tolerance is 0.2 degrees at room temperature.",
+                        "The pipette tolerance is 1.5 percent of the set volume."], x=0, top=0, leading=18)
+        canvas.restoreState()
+
+    def turned(canvas: Canvas) -> None:
+        _lines(canvas, ["Sign-off", "The calibration records were signed off by Tomas Reyes in March."],
+               top=WIDTH - 80)
+
+    def upside_down(canvas: Canvas) -> None:
+        _lines(canvas, ["Storage", "Spare temperature probes are stored in cabinet 12 of the cold room."],
+               top=WIDTH - 80)
+    _canvas_pdf(_docs("15-pdf-rotated-270-180") / "calibration.pdf", [normal, sideways_table, turned, upside_down],
+                rotate={2: 270, 3: 180}, landscape=frozenset({2, 3}))
+
+
+def wrapped_columns() -> None:
+    """A two-column justified page: sentences wrap over several lines and one runs from the foot of the
+    left column to the head of the right one; a title spans both columns."""
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=10, leading=12.5, alignment=TA_JUSTIFY,
+                          spaceAfter=8)
+    texts = [
+        "The harbour office is staffed from six in the morning until ten at night on every day of the week, "
+        "and outside those hours calls are forwarded to the coastguard station at Pellan Point.",
+        "Every vessel longer than twelve metres must report its arrival to the harbour master at least two "
+        "hours before entering the outer channel, giving its name, draught and cargo.",
+        "Fuel is sold at the north quay pump, which takes cards only and is closed on public holidays.",
+        "Berths on the visitor pontoon are allocated on arrival and cannot be booked in advance, although "
+        "groups of more than five boats may write to the office a week ahead.",
+        "Waste oil must be taken to the collection tank beside the slipway, where the attendant records the "
+        "volume and the vessel name in the waste register before it is accepted.",
+        "Anchoring is forbidden in the approach channel and within two hundred metres of the lifeboat station, "
+        "and boats that drag their anchor in the outer harbour must move to a mooring buoy.",
+        "During the regatta week in August the inner basin is closed to all visiting vessels, and the harbour "
+        "office opens an hour earlier to handle the extra traffic on the quay.",
+    ]
+    path = _docs("22-pdf-wrapped-two-columns") / "harbour-guide.pdf"
+    margin, gap = 60, 18
+    column = (WIDTH - 2 * margin - gap) / 2
+    height = 330  # short columns, so text flows from the left column into the right one mid-paragraph
+    frames = [Frame(margin, HEIGHT - margin - height, column, height, id="left"),
+              Frame(margin + column + gap, HEIGHT - margin - height, column, height, id="right")]
+
+    def title(canvas: Canvas, _document: object) -> None:
+        canvas.setFont("Helvetica-Bold", 16)
+        canvas.drawString(margin, HEIGHT - 45, "Harbour Guide for Visiting Crews")
+    template = BaseDocTemplate(str(path), pagesize=A4, invariant=1)
+    template.addPageTemplates([PageTemplate(frames=frames, onPage=title)])
+    template.build([Paragraph(t, body) for t in texts])
+
+
+def encodings() -> None:
+    """A UTF-8 note with a handful of good accented letters and more Windows-1252 bytes pasted in (smart
+    quotes, €, an en dash); a Latin-1 file with accents only (no byte that only Windows-1252 uses)."""
+    folder = _docs("05-txt-cp1252-in-utf8")
+    mixed = ("Canteen price list\n\nThe caf\u00e9 menu changes on Mondays.\n\n".encode()
+             + b"The \x93daily soup\x94 costs \x804.20 and comes with bread.\n\n"
+             + b"The chef\x92s special \x96 a vegetable curry \x96 costs \x806.50.\n\n"
+             + b"Coffee is free for staff before 8 am.\n")
+    (folder / "canteen.txt").write_bytes(mixed)
+    latin1 = ("Trade fair notes\n\nThe spring trade fair is held in K\u00f6ln at the Messe halls.\n\n"
+              "Our stand is run by Ren\u00e9e Fa\u00dfbender and two colleagues.\n\n"
+              "Brochures are printed in M\u00fcnster the week before.\n").encode("latin-1")
+    (folder / "fair.txt").write_bytes(latin1)
+
+
+def bom_crlf() -> None:
+    """UTF-8 with BOM *and* CRLF line endings: Markdown whose first line is a heading, and a plain text file."""
+    folder = _docs("08-bom-with-crlf")
+    md = "# Lab safety\n\nGoggles must be worn at every bench.\n\n## Spills\n\nAcid spills are covered with " \
+         "the yellow neutraliser powder.\n\n## Waste\n\nSharps go in the red tub by the sink.\n"
+    (folder / "safety.md").write_bytes(b"\xef\xbb\xbf" + md.replace("\n", "\r\n").encode())
+    txt = "Key register\n\nThe master key is kept in the safe in room 104.\n\nSpare keys are signed out at the " \
+          "front desk.\n"
+    (folder / "keys.txt").write_bytes(b"\xef\xbb\xbf" + txt.replace("\n", "\r\n").encode())
+
+
+def line_endings() -> None:
+    """Old-Mac CR-only line endings, a file mixing CRLF and LF, and CRLF Markdown with list items."""
+    folder = _docs("09-cr-and-mixed-line-endings")
+    cr = ("Boiler room\n\nThe boiler is serviced every October by Hearth & Co.\nThe pressure should read "
+          "between 1 and 1.5 bar.\n\nThe stopcock is under the stairs next to the meter cupboard.\n")
+    (folder / "boiler.txt").write_bytes(cr.replace("\n", "\r").encode())
+    mixed = ("Garden rota\r\n\r\nThe lawn is mown on Wednesdays.\nHedges are trimmed twice a year.\r\n\r\n"
+             "The compost heap is turned by the volunteers on the last Saturday of each month.\r\n")
+    (folder / "garden.txt").write_bytes(mixed.encode())
+    md = ("# Printer guide\n\nThe printers are on every floor.\n\n## Toner\n\n- Toner is ordered by the office "
+          "manager.\n- Empty cartridges go back in their box for collection.\n\n## Jams\n\nA paper jam is "
+          "cleared by opening the side panel, never the front.\n")
+    (folder / "printers.md").write_bytes(md.replace("\n", "\r\n").encode())
+
+
+def invisible() -> None:
+    """Zero-width joiners and non-joiners inside words, a word joiner and a stray U+FEFF inside a name,
+    left-to-right marks, a narrow no-break space and a figure space, as pasted text brings them."""
+    folder = _docs("10-invisible-zwj-wj-marks")
+    text = ("Depot notes\n\n"
+            "The ware\u200dhouse inspection passed on Wednesday.\n\n"
+            "The office inspection passed on Friday.\n\n"
+            "The dis\u200cpatch deadline is 4\u202fpm on weekdays.\n\n"
+            "The Os\u2060wald contract ends in March.\n\n"
+            "The Brannock contract ends in June.\n\n"
+            "The Tel\ufeffford account is managed by Amara.\n\n"
+            "The Kingsley account is managed by Joel.\n\n"
+            "\u200eOrder\u2007number 5521 was shipped from Gdansk.\u200e\n\n"
+            "Order number 5520 was shipped from Riga.\n")
+    (folder / "depot.txt").write_text(text, encoding="utf-8")
+
+
+def nested_same_names() -> None:
+    """The same file name three folders deep under two parents, and again at the top."""
+    root = _docs("12-same-name-three-deep")
+    for site, day, room in (("north", "Tuesday", "the loading bay"), ("south", "Thursday", "the car park")):
+        folder = root / site / "site" / "safety"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "drill.md").write_text(f"# {site.title()} site fire drill\n\nThe {site} site's fire drill is "
+                                         f"on {day}. Staff gather at {room}.\n", encoding="utf-8")
+    (root / "drill.md").write_text("# Fire drills\n\nEvery site holds one fire drill each quarter.\n",
+                                   encoding="utf-8")
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = (f'xmlns:w="{_W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:v="urn:schemas-microsoft-com:vml" mc:Ignorable="wps"')
+
+
+def _p(text: str, extra: str = "") -> str:
+    return f"<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>{extra}</w:p>"
+
+
+def _tc(content: str, props: str = "") -> str:
+    return f"<w:tc>{f'<w:tcPr>{props}</w:tcPr>' if props else ''}{content}</w:tc>"
+
+
+def _tr(*cells: str) -> str:
+    return "<w:tr>" + "".join(cells) + "</w:tr>"
+
+
+def word_boxes_tables() -> None:
+    """A text box written only as VML (Word 2007), one only as DrawingML (no fallback), one inside a table
+    cell; a table nested two deep; cells merged across (gridSpan) and down (vMerge), and an empty cell."""
+    vml_box = ("<w:r><w:pict><v:shape><v:textbox><w:txbxContent>" + _p("The first-aid room is on floor 3.")
+               + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
+    dml_box = ("<w:r><w:drawing><wp:anchor><a:graphic><a:graphicData "
+               "uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:txbx>"
+               "<w:txbxContent>" + _p("The security desk can be reached on extension 5150.")
+               + "</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>")
+    cell_box = ("<w:r><w:pict><v:shape><v:textbox><w:txbxContent>" + _p("Returns are collected at 15:00.")
+                + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
+    deepest = "<w:tbl>" + _tr(_tc(_p("Mileage code")), _tc(_p("MLG-31"))) + "</w:tbl>"
+    middle = "<w:tbl>" + _tr(_tc(_p("Travel")), _tc("<w:p/>" + deepest + "<w:p/>")) + "</w:tbl>"
+    codes = "<w:tbl>" + _tr(_tc(_p("Budget codes")), _tc("<w:p/>" + middle + "<w:p/>")) + "</w:tbl>"
+    bold = "<w:rPr><w:b/></w:rPr>"
+
+    def head(text: str) -> str:
+        return _tc(f"<w:p><w:r>{bold}<w:t>{text}</w:t></w:r></w:p>")
+    rota = ("<w:tbl>" + _tr(head("Team"), head("Day"), head("Lead"))
+            + _tr(_tc(_p("Packing"), "<w:vMerge w:val=\"restart\"/>"), _tc(_p("Monday")), _tc(_p("Hana")))
+            + _tr(_tc("<w:p/>", "<w:vMerge/>"), _tc(_p("Tuesday")), _tc(_p("Viktor")))
+            + _tr(_tc(_p("Loading")), _tc(_p("closed for stocktake"), "<w:gridSpan w:val=\"2\"/>"))
+            + _tr(_tc(_p("Returns")), _tc(_p("Friday")), _tc("<w:p/>"))
+            + "</w:tbl>")
+    post = "<w:tbl>" + _tr(_tc(_p("Post room")), _tc(_p("Ground floor") + _p("", cell_box))) + "</w:tbl>"
+    body = (_p("Warehouse handbook") + _p("Read this before your first shift.", vml_box)
+            + _p("Lockers are emptied every Sunday night.", dml_box) + rota + codes + post
+            + _p("Hi-vis vests are worn in all loading areas."))
+    base = io.BytesIO()
+    docx.Document().save(base)
+    path = _docs("14-docx-vml-box-deep-tables") / "warehouse.docx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = f"<w:document {_NS}><w:body>{body}</w:body></w:document>".encode()
+            out.writestr(item, data)
+
+
+def main() -> None:
+    """Write every variant's generated documents."""
+    for write in (ligatures, hyphen_breaks, rotated, wrapped_columns, encodings, bom_crlf, line_endings, invisible,
+                  nested_same_names, word_boxes_tables):
+        write()
+
+
+if __name__ == "__main__":
+    main()
