@@ -40,6 +40,19 @@ def test_utf8_with_two_stray_bytes_keeps_utf8_and_repairs_only_those():
                            "UTF-8 with 2 invalid bytes read as Windows-1252")
 
 
+def test_utf8_with_more_stray_bytes_than_good_letters_stays_utf8_when_those_letters_are_western():
+    # One good "é" and seven pasted Windows-1252 bytes: read as Windows-1252 the é would become "Ã©".
+    raw = "Le café ".encode() + b"\x93soup\x94 \x804.20, chef\x92s special \x96 curry \x96 \x806.50\n"
+    assert decode(raw) == ("Le café “soup” €4.20, chef’s special – curry – €6.50\n",
+                           "UTF-8 with 7 invalid bytes read as Windows-1252")
+
+
+def test_windows_1252_whose_bytes_happen_to_form_utf8_stays_windows_1252():
+    # "ß“" is DF 93 in Windows-1252, valid UTF-8 for U+07D3 (an NKo letter): no Western text holds that.
+    text = "Die „Straße“ ist gesperrt, sagt „Müller“.\n"
+    assert decode(text.encode("cp1252")) == (text, "Windows-1252")
+
+
 def test_the_build_report_names_files_that_were_not_utf8(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
