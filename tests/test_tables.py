@@ -96,6 +96,25 @@ def test_html_br_is_a_line_break_not_glue():
     assert text == "Line one.\nLine two\nLine three\n\nNext"
 
 
+def test_html_rowspan_repeats_the_cell_in_the_rows_it_covers():
+    # Without it the second row would shift left: "| 12:40 | 13:35 |  |", its route lost.
+    page = b"""<table><tr><th>Route</th><th>Depart</th><th>Arrive</th></tr>
+    <tr><td rowspan="2">Coastal</td><td>08:10</td><td>09:05</td></tr><tr><td>12:40</td><td>13:35</td></tr>
+    <tr><td>Valley</td><td rowspan="2" colspan="2">suspended</td></tr><tr><td>Hill</td></tr>
+    <tr><td>Harbour</td><td></td><td>on request</td></tr></table>"""
+    _, text = read_html(page, "x")
+    assert text == ("| Route | Depart | Arrive |\n|---|---|---|\n| Coastal | 08:10 | 09:05 |\n"
+                    "| Coastal | 12:40 | 13:35 |\n| Valley | suspended | suspended |\n"
+                    "| Hill | suspended | suspended |\n| Harbour |  | on request |")
+
+
+def test_html_definition_list_term_opens_its_definition():
+    page = b"""<dl><dt>Lost property</dt><dd>Ask at platform 1.</dd><dt>Refunds:</dt><dd><p>Within 14 days.</p>
+    <p>By card only.</p></dd><dt>Alone</dt></dl><p>After.</p>"""
+    _, text = read_html(page, "x")
+    assert text == "Lost property: Ask at platform 1.\n\nRefunds: Within 14 days.\n\nBy card only.\n\nAlone\n\nAfter."
+
+
 def test_docx_text_box_once_nested_table_key_values_and_notes(tmp_path):
     title, text = read_docx(write_rich_docx(tmp_path / "site.docx"), "site")
     assert text.count("Visitors collect lanyards from desk 9.") == 1  # mc:Choice read, mc:Fallback not

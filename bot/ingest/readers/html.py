@@ -7,9 +7,10 @@ when the page marks its content with `<main>` (or a single `<article>`), only th
 becomes the document title. Inline markup is flattened; links, images and forms are not followed.
 A table with a header row (`<th>` cells or `<thead>`; without any `<th>`, a first row of three or more
 cells holding no digits) becomes a pipe table; a key/value table (a `<th>` opening each row, or two columns
-and no `<th>`) becomes one "Key: value" block per row; any other table one "a | b" block per row. A cell's
+and no `<th>`) becomes one "Key: value" block per row; any other table one "a | b" block per row. A cell
+spanning rows or columns (`rowspan`, `colspan`) is repeated in each, so every row keeps its key. A cell's
 paragraphs, list items and line breaks stay apart inside its one line; a table inside a cell is read after
-the table that holds it.
+the table that holds it. A definition list's term goes before its definition ("Term: definition").
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class _Walker:
         self.article = 0  # the top-level <article> being walked (1-based), 0 outside any
         self.article_depth = 0
         self.articles = 0
+        self.term = ""  # a <dt>'s text, waiting to open the definition that follows it
 
     def walk(self, root: Tag) -> None:
         stack: list[tuple[PageElement, bool]] = [(root, False)]
@@ -99,8 +101,10 @@ class _Walker:
             return False
         if name in ("header", "footer") and not (self.main_depth or self.article_depth):
             return False  # a page's header or footer is boilerplate; an article's header holds its headline
-        if name == "table":
+        if name in ("table", "dt"):
             self.flush()
+            self.write_term()
+        if name == "table":
             if self.in_cell:
                 self.nested.append(tag)
             else:
@@ -108,6 +112,7 @@ class _Walker:
             return False
         if name in _HEADINGS or name == "tr":
             self.flush()
+            self.write_term()
             if name == "tr":
                 cells = [" ".join(c.get_text().split()) for c in tag.find_all(["td", "th"], recursive=False)]
                 text = " | ".join(c for c in cells if c)
@@ -140,8 +145,13 @@ class _Walker:
 
     def leave(self, tag: Tag) -> None:
         name = tag.name
+        if name == "dt":
+            self.term, self.buffer = " ".join("".join(self.buffer).replace(_BREAK, " ").split()), []
+            return
         if name in _BLOCKS or name in ("ul", "ol", "li"):
             self.flush()
+        if name == "dl":
+            self.write_term()
         if name in ("ul", "ol"):
             self.lists.pop()
         elif name == "li":
@@ -160,8 +170,17 @@ class _Walker:
         text = "\n".join(line for line in lines if line)
         self.buffer = []
         if text:
+            if self.term:  # the definition a <dt> named: "Refunds: Refunds are paid within 14 days."
+                text = f"{self.term.rstrip(':')}: {text}"
+                self.term = ""
             self.add(self.prefix + text)
             self.prefix = ""
+
+    def write_term(self) -> None:
+        """A <dt> with no definition of its own before the next block stands alone."""
+        if self.term:
+            self.add(self.term)
+            self.term = ""
 
     def tables(self, table: Tag) -> None:
         """Add `table` as blocks, then the tables found inside its cells (a queue, not recursion: a hostile
@@ -173,9 +192,11 @@ class _Walker:
                 self.add(" ".join(caption.get_text().split()))  # the table's own title, above it
             rows: list[list[tuple[str, bool]]] = []  # per row: (cell text, is a <th>)
             in_head: list[bool] = []
+            above: dict[int, tuple[tuple[str, bool], int]] = {}  # column → (cell, rows it still covers)
             for row, head in _rows(queue.pop(0)):
-                cells = []
+                cells: list[tuple[str, bool]] = []
                 for cell in row.find_all(["td", "th"], recursive=False):
+                    _fill_from_above(cells, above)
                     if cell.find(True) is None:  # text only (most cells): no walk needed
                         text = " ".join(cell.get_text().split())
                     else:
@@ -183,7 +204,11 @@ class _Walker:
                         walker.walk(cell)
                         queue.extend(walker.nested)
                         text = one_line([line for text, _, _ in walker.blocks for line in text.split("\n")])
-                    cells.extend([(text, cell.name == "th")] * _span(cell))
+                    for _ in range(_span(cell)):
+                        if _span(cell, "rowspan") > 1:
+                            above[len(cells)] = ((text, cell.name == "th"), _span(cell, "rowspan") - 1)
+                        cells.append((text, cell.name == "th"))
+                _fill_from_above(cells, above)
                 if any(text for text, _ in cells):
                     rows.append(cells)
                     in_head.append(head)
@@ -222,6 +247,15 @@ def _rows(table: Tag) -> list[tuple[Tag, bool]]:
     return rows
 
 
-def _span(cell: Tag) -> int:
-    span = cell.get("colspan")
+def _span(cell: Tag, attribute: str = "colspan") -> int:
+    span = cell.get(attribute)
     return min(int(span), _MAX_SPAN) if isinstance(span, str) and span.strip().isdigit() and int(span) > 0 else 1
+
+
+def _fill_from_above(cells: list[tuple[str, bool]], above: dict[int, tuple[tuple[str, bool], int]]) -> None:
+    """Append to `cells` the cells that rows above span down into its next columns, counting each down."""
+    while len(cells) in above:
+        cell, left = above.pop(len(cells))
+        if left > 1:
+            above[len(cells)] = (cell, left - 1)
+        cells.append(cell)
