@@ -1,6 +1,8 @@
 """Tables as rows with their header: the pipe-table contract, one passage per row matched with its column
 names, the header never split off, and HTML and Word tables written in that contract."""
 
+from pathlib import Path
+
 import pytest
 from docmakers import write_rich_docx
 
@@ -113,6 +115,18 @@ def test_html_definition_list_term_opens_its_definition():
     <p>By card only.</p></dd><dt>Alone</dt></dl><p>After.</p>"""
     _, text = read_html(page, "x")
     assert text == "Lost property: Ask at platform 1.\n\nRefunds: Within 14 days.\n\nBy card only.\n\nAlone\n\nAfter."
+
+
+def test_docx_merged_cells_repeat_and_text_boxes_without_a_fallback_are_read():
+    # The field-case variant's Word file (tests/fieldcase_variants/make.py writes it): vMerge, gridSpan, an
+    # empty cell, a VML-only and a DrawingML-only text box, a table nested two deep, a box in a cell.
+    path = Path(__file__).parent / "fieldcase_variants" / "14-docx-vml-box-deep-tables" / "docs" / "warehouse.docx"
+    _, text = read_docx(path, "warehouse")
+    assert ("| Team | Day | Lead |\n|---|---|---|\n| Packing | Monday | Hana |\n| Packing | Tuesday | Viktor |\n"
+            "| Loading | closed for stocktake | closed for stocktake |\n| Returns | Friday |  |") in text
+    assert "Read this before your first shift.\n\nThe first-aid room is on floor 3." in text
+    assert "Lockers are emptied every Sunday night.\n\nThe security desk can be reached on extension 5150." in text
+    assert "Budget codes\n\nTravel\n\nMileage code: MLG-31\n\nPost room: Ground floor\n\nReturns are collected" in text
 
 
 def test_docx_text_box_once_nested_table_key_values_and_notes(tmp_path):

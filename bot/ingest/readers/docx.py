@@ -9,7 +9,8 @@ nested in a cell follows the table holding it; content controls (`w:sdt`) are re
 endnote reference becomes `[n]` in the text and the note itself a `[n] …` entry under a closing "Notes"
 heading, so a cited sentence brings its note along. A table's first row is its header when Word marks it
 (repeat as header row, or all bold) or, in a table of three or more columns, when it holds no digits; a
-two-column table without one is read as "Key: value" lines. The archive's unpacked size is checked first
+two-column table without one is read as "Key: value" lines. A cell merged across columns (`w:gridSpan`) or
+down rows (`w:vMerge`) is repeated in each, so every row keeps its key. The archive's unpacked size is checked first
 so a zip bomb is refused before it is parsed. Old binary .doc files, headers, footers and comments are not
 read.
 """
@@ -138,6 +139,7 @@ class _Reader:
         inner: list[Any] = []
         for tr in element.iterchildren(_TR):
             cells: list[str] = []
+            above = rows[-1] if rows else []
             for tc in tr.iterchildren(_TC):
                 lines = []
                 for child in tc.iterchildren():
@@ -148,8 +150,13 @@ class _Reader:
                     elif child.tag == _TBL:
                         inner.append(child)
                 span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                width = int(span.get(qn("w:val"), "1")) if span is not None else 1
-                cells.extend([one_line(lines)] * max(1, min(width, 50)))
+                width = max(1, min(int(span.get(qn("w:val"), "1")) if span is not None else 1, 50))
+                merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+                if merge is not None and merge.get(qn("w:val"), "continue") == "continue":
+                    # merged down from the cell above: Word shows its text across the rows, so each keeps it
+                    cells.extend(above[len(cells) + i] if len(cells) + i < len(above) else "" for i in range(width))
+                else:
+                    cells.extend([one_line(lines)] * width)
             rows.append(cells)
         rows = [row for row in rows if any(row)]
         if not rows:
