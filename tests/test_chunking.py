@@ -103,3 +103,14 @@ def test_pages_are_carried_to_chunks() -> None:
 def test_max_chars_too_small_is_refused() -> None:
     with pytest.raises(ValueError, match="max_chars must be at least 200, got 50"):
         chunk_document(seed_doc(), max_chars=50)
+
+
+def test_a_list_items_first_sentence_starts_after_its_bullet_or_number() -> None:
+    text = "# Toner\n\n- Toner is ordered by the office manager.\n3. Empty cartridges go back. Then ring.\n"
+    doc = Document("t.md", "Toner", text)
+    chunks = chunk_document(doc)
+    assert_rebuilds(doc, chunks)
+    assert [c.text for c in chunks] == ["- Toner is ordered by the office manager.",
+                                        "3. Empty cartridges go back. Then ring."]
+    assert [[doc.text[a:b] for a, b in c.sentences] for c in chunks] == [
+        ["Toner is ordered by the office manager."], ["Empty cartridges go back.", "Then ring."]]
