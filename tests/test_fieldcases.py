@@ -63,7 +63,10 @@ PARAMS = [pytest.param(c, case, q, id=c, marks=[pytest.mark.xfail(strict=True, r
                        else []) for c, case, q in QUESTIONS]
 # Variants whose fault is in answer scoring or abstention (bot/answer/, tuned.json), left as they are while the
 # held-out figures measured with that tuning stand: question id → why. Strict like NOT_YET, so it only shrinks.
-VARIANTS_NOT_YET: dict[str, str] = {}
+VARIANTS_NOT_YET: dict[str, str] = {
+    "variant/15-pdf-rotated-270-180#5": "abstention: 'Which supplier sells the thermometers?' is answered with the "
+                                        "thermometer's tolerance (question words shared, no supplier named)",
+}
 VARIANT_PARAMS = [pytest.param(c, case, q, id=c, marks=[pytest.mark.xfail(strict=True, reason=VARIANTS_NOT_YET[c])]
                                if c in VARIANTS_NOT_YET else []) for c, case, q in VARIANT_QUESTIONS]
 
