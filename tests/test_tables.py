@@ -129,6 +129,18 @@ def test_docx_merged_cells_repeat_and_text_boxes_without_a_fallback_are_read():
     assert "Budget codes\n\nTravel\n\nMileage code: MLG-31\n\nPost room: Ground floor\n\nReturns are collected" in text
 
 
+def test_docx_rows_and_cells_in_content_controls_and_words_hyphens_are_read():
+    variants = Path(__file__).parent / "fieldcase_variants"
+    _, text = read_docx(variants / "14-docx-content-controls-box-in-box" / "docs" / "office.docx", "office")
+    assert ("| Room | Owner | Seats |\n|---|---|---|\n| Lark | Finance | 8 |\n| Wren | Legal | 14 |\n"
+            "| Heron | Design | 6 |") in text  # rows in w:sdt (a repeating section), a cell's text in one
+    assert ("Front desk\n\nNight calls go to the duty manager.\n\nWi-Fi network: GuestNet\n\n"
+            "Wi-Fi code: plover-82") in text  # a text box in a text box, a table in the outer one
+    _, text = read_docx(variants / "10-docx-soft-and-nobreak-hyphens" / "docs" / "notes.docx", "notes")
+    assert "The interoperability tests passed" in text  # w:softHyphen
+    assert "sent by e-mail to" in text and "The price-determining factors" in text  # w:noBreakHyphen
+
+
 def test_docx_text_box_once_nested_table_key_values_and_notes(tmp_path):
     title, text = read_docx(write_rich_docx(tmp_path / "site.docx"), "site")
     assert text.count("Visitors collect lanyards from desk 9.") == 1  # mc:Choice read, mc:Fallback not

@@ -297,9 +297,13 @@ def word_boxes_tables() -> None:
     body = (_p("Warehouse handbook") + _p("Read this before your first shift.", vml_box)
             + _p("Lockers are emptied every Sunday night.", dml_box) + rota + codes + post
             + _p("Hi-vis vests are worn in all loading areas."))
+    _write_docx(_docs("14-docx-vml-box-deep-tables") / "warehouse.docx", body)
+
+
+def _write_docx(path: Path, body: str) -> None:
+    """A Word file whose body is `body` (WordprocessingML), on python-docx's blank document's parts."""
     base = io.BytesIO()
     docx.Document().save(base)
-    path = _docs("14-docx-vml-box-deep-tables") / "warehouse.docx"
     with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as out:
         for item in source.infolist():
             data = source.read(item.filename)
@@ -308,10 +312,79 @@ def word_boxes_tables() -> None:
             out.writestr(item, data)
 
 
+def word_invisible_marks() -> None:
+    """Word's own forms of invisible and special characters: <w:softHyphen/> inside a word,
+    <w:noBreakHyphen/> in a hyphenated word, a word split over runs, a zero-width space in a name."""
+    def runs(*parts: str) -> str:
+        return "<w:p>" + "".join(p if p.startswith("<w:") and not p.startswith("<w:t") else
+                                 f"<w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r>" for p in parts) + "</w:p>"
+    soft, hard = "<w:r><w:softHyphen/></w:r>", "<w:r><w:noBreakHyphen/></w:r>"
+    body = (runs("Release notes")
+            + runs("The inter", soft, "oper", soft, "ability tests passed on Tuesday after two retries.")
+            + runs("The load tests passed on Monday without retries.")
+            + runs("Invoices are sent by e", hard, "mail to the accounts team every Friday.")
+            + runs("Invoices are printed by the post room on request.")
+            + runs("The price", hard, "determining factors are freight rates and fuel costs.")
+            + runs("The Mar", "low ", "account is managed by Priya.")
+            + runs("The Fen\u200bwick account is managed by Tomas."))
+    _write_docx(_docs("10-docx-soft-and-nobreak-hyphens") / "notes.docx", body)
+
+
+def word_controls_and_boxes() -> None:
+    """Rows wrapped in content controls (a repeating section, w:sdt around w:tr), a table inside a text box,
+    a text box inside a text box, and a cell whose text sits in a content control."""
+    def sdt(content: str) -> str:
+        return f"<w:sdt><w:sdtPr/><w:sdtContent>{content}</w:sdtContent></w:sdt>"
+    bold = "<w:rPr><w:b/></w:rPr>"
+
+    def head(text: str) -> str:
+        return _tc(f"<w:p><w:r>{bold}<w:t>{text}</w:t></w:r></w:p>")
+    rooms = ("<w:tbl>" + _tr(head("Room"), head("Owner"), head("Seats"))
+             + sdt(_tr(_tc(_p("Lark")), _tc(_p("Finance")), _tc(_p("8"))))
+             + sdt(_tr(_tc(_p("Wren")), _tc(_p("Legal")), _tc(_p("14"))))
+             + _tr(_tc(_p("Heron")), _tc(sdt(_p("Design"))), _tc(_p("6"))) + "</w:tbl>")
+    inner_box = ("<w:r><w:pict><v:shape><v:textbox><w:txbxContent>" + _p("Night calls go to the duty manager.")
+                 + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
+    box_table = ("<w:tbl>" + _tr(_tc(_p("Wi-Fi network")), _tc(_p("GuestNet")))
+                 + _tr(_tc(_p("Wi-Fi code")), _tc(_p("plover-82"))) + "</w:tbl>")
+    outer_box = ("<w:r><w:pict><v:shape><v:textbox><w:txbxContent>" + _p("Front desk", inner_box) + box_table
+                 + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
+    body = (_p("Office guide") + _p("Meeting rooms are booked through the front desk.", outer_box) + rooms
+            + _p("The kitchen is cleaned every evening."))
+    _write_docx(_docs("14-docx-content-controls-box-in-box") / "office.docx", body)
+
+
+def page_break_sentence() -> None:
+    """One column, first-line indents and no space between paragraphs, running header and footer, and a
+    sentence that runs from the foot of page 1 to the head of page 2."""
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=11, leading=14, firstLineIndent=16,
+                          alignment=TA_JUSTIFY)
+    filler = ("The archive reading room is open to members of the public on weekdays, and every visitor signs "
+              "the register at the desk before any boxes are brought up from the stacks. ")
+    texts = [filler * 3, filler * 4,
+             "Photographs may be taken without flash for private study, but the archivist must approve any "
+             "copy that is meant for publication, and a fee of twelve pounds is charged for each image that "
+             "appears in a printed book or on a commercial website.", filler * 2,
+             "Fragile maps are handled only with cotton gloves, which the desk lends to every visitor free of "
+             "charge, and they are read on the large table by the north window.", filler * 3]
+    path = _docs("22-pdf-sentence-over-page-break") / "archive-rules.pdf"
+
+    def running(canvas: Canvas, document: BaseDocTemplate) -> None:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(72, HEIGHT - 40, "County Archive - reading room rules")
+        canvas.drawRightString(WIDTH - 72, 30, str(document.page))
+    # a short frame, so the third paragraph's photograph sentence falls across the page break
+    template = BaseDocTemplate(str(path), pagesize=A4, invariant=1)
+    template.addPageTemplates([PageTemplate(frames=[Frame(72, HEIGHT - 72 - 222, WIDTH - 144, 222)],
+                                            onPage=running)])
+    template.build([Paragraph(t.strip(), body) for t in texts])
+
+
 def main() -> None:
     """Write every variant's generated documents."""
     for write in (ligatures, hyphen_breaks, rotated, wrapped_columns, encodings, bom_crlf, line_endings, invisible,
-                  nested_same_names, word_boxes_tables):
+                  nested_same_names, word_boxes_tables, word_invisible_marks, word_controls_and_boxes,
+                  page_break_sentence):
         write()
 
 
