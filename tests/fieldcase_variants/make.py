@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -303,13 +304,16 @@ def word_boxes_tables() -> None:
 def _write_docx(path: Path, body: str) -> None:
     """A Word file whose body is `body` (WordprocessingML), on python-docx's blank document's parts."""
     base = io.BytesIO()
-    docx.Document().save(base)
+    blank = docx.Document()
+    blank.core_properties.created = blank.core_properties.modified = datetime(2026, 1, 1, tzinfo=UTC)
+    blank.save(base)
     with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as out:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "word/document.xml":
                 data = f"<w:document {_NS}><w:body>{body}</w:body></w:document>".encode()
-            out.writestr(item, data)
+            # a fixed date, and fixed core properties below, so rerunning this changes no committed byte
+            out.writestr(zipfile.ZipInfo(item.filename, (2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def word_invisible_marks() -> None:
