@@ -110,6 +110,14 @@ def test_html_rowspan_repeats_the_cell_in_the_rows_it_covers():
                     "| Hill | suspended | suspended |\n| Harbour |  | on request |")
 
 
+def test_html_header_rows_stacked_in_thead_become_one_header():
+    page = b"""<table><thead><tr><th rowspan="2">Plant</th><th colspan="2">Output</th></tr>
+    <tr><th>2024</th><th>2025</th></tr></thead>
+    <tbody><tr><th scope="row">Arden</th><td>410</td><td>455</td></tr></tbody></table>"""
+    _, text = read_html(page, "x")
+    assert text == "| Plant | Output 2024 | Output 2025 |\n|---|---|---|\n| Arden | 410 | 455 |"
+
+
 def test_html_definition_list_term_opens_its_definition():
     page = b"""<dl><dt>Lost property</dt><dd>Ask at platform 1.</dd><dt>Refunds:</dt><dd><p>Within 14 days.</p>
     <p>By card only.</p></dd><dt>Alone</dt></dl><p>After.</p>"""

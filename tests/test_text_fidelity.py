@@ -10,6 +10,7 @@ from bot.embed.choose import embedder_name, make_embedder
 from bot.embed.fake import FakeEmbedder
 from bot.ingest.chunking import SENTENCE_PIECE, chunk_document, split_sentences
 from bot.ingest.decoding import decode
+from bot.ingest.readers.html import read_html
 from bot.ingest.reading import read_file
 from bot.store.folding import fold
 from bot.store.lexical import tokenize
@@ -148,3 +149,10 @@ def test_a_windows_1252_csv_is_decoded_and_reported_too(tmp_path):
     doc = read_file(path, "prices.csv")
     assert (doc.encoding, doc.text) == ("Windows-1252", "| Stadt | Preis |\n|---|---|\n| Köln | 5 € |\n"
                                                         "| Düsseldorf | 7 € |")
+
+
+def test_html_that_says_utf8_but_is_windows_1252_is_decoded_not_replaced():
+    page = '<html><head><meta charset="utf-8"><title>Café</title></head><body><p>Salad “house” €7.80</p>'
+    title, text = read_html(page.encode("cp1252"), "menu")
+    assert (title, text) == ("Café", "Salad “house” €7.80")
+    assert read_html(page.encode("utf-8"), "menu") == ("Café", "Salad “house” €7.80")  # a true UTF-8 page

@@ -384,11 +384,35 @@ def page_break_sentence() -> None:
     template.build([Paragraph(t.strip(), body) for t in texts])
 
 
+def declared_wrongly() -> None:
+    """HTML saved as Windows-1252 under a template's `<meta charset="utf-8">`, and one that declares nothing."""
+    folder = _docs("05-html-declared-utf8-but-cp1252")
+    (folder / "menu.html").write_bytes(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Café menu</title></head>\n<body><main>\n"
+        "<h1>Café menu</h1>\n<p>The “house salad” costs €7.80 and is served until 3 pm.</p>\n"
+        "<p>The crème brûlée – our best seller – costs €4.50.</p>\n"
+        "<p>Tap water is free; sparkling water costs €2.</p>\n</main></body></html>\n".encode("cp1252"))
+    (folder / "hours.htm").write_bytes(
+        "<html><head><title>Opening hours</title></head><body>\n<p>The Grünwald shop opens at 9:00 – "
+        "except on Sundays.</p>\n<p>The shop’s repair desk closes at 16:30.</p>\n</body></html>\n".encode("cp1252"))
+
+
+def bom_front_matter() -> None:
+    """BOM and CRLF on Markdown that opens with YAML front matter (Obsidian, Jekyll, Hugo), and an Excel
+    "CSV UTF-8" file (BOM, CRLF)."""
+    folder = _docs("08-bom-front-matter-csv")
+    md = ("---\ntitle: Travel policy\nauthor: HR\ntags: [policy, travel]\n---\n\n# Travel policy\n\n"
+          "Train travel is booked in standard class.\n\n## Hotels\n\nHotel stays are capped at 140 pounds a night.\n")
+    (folder / "travel.md").write_bytes(b"\xef\xbb\xbf" + md.replace("\n", "\r\n").encode())
+    csv = "Site,Manager,Phone\nLeeds,Asha Patel,0113 555 0101\nYork,Ben Ortiz,01904 555 0199\n"
+    (folder / "sites.csv").write_bytes(b"\xef\xbb\xbf" + csv.replace("\n", "\r\n").encode())
+
+
 def main() -> None:
     """Write every variant's generated documents."""
     for write in (ligatures, hyphen_breaks, rotated, wrapped_columns, encodings, bom_crlf, line_endings, invisible,
                   nested_same_names, word_boxes_tables, word_invisible_marks, word_controls_and_boxes,
-                  page_break_sentence):
+                  page_break_sentence, declared_wrongly, bom_front_matter):
         write()
 
 

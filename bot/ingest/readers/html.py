@@ -8,9 +8,10 @@ becomes the document title. Inline markup is flattened; links, images and forms 
 A table with a header row (`<th>` cells or `<thead>`; without any `<th>`, a first row of three or more
 cells holding no digits) becomes a pipe table; a key/value table (a `<th>` opening each row, or two columns
 and no `<th>`) becomes one "Key: value" block per row; any other table one "a | b" block per row. A cell
-spanning rows or columns (`rowspan`, `colspan`) is repeated in each, so every row keeps its key. A cell's
-paragraphs, list items and line breaks stay apart inside its one line; a table inside a cell is read after
-the table that holds it. A definition list's term goes before its definition ("Term: definition").
+spanning rows or columns (`rowspan`, `colspan`) is repeated in each, so every row keeps its key; header rows
+stacked in `<thead>` become one ("Output 2025"). A cell's paragraphs, list items and line breaks stay apart
+inside its one line; a table inside a cell is read after the table that holds it. A definition list's term
+goes before its definition ("Term: definition").
 """
 
 from __future__ import annotations
@@ -51,13 +52,28 @@ def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
 
 def _markup(raw: bytes) -> bytes | str:
     """Bytes when the page names its encoding (a BOM or a meta charset) for BeautifulSoup to honour; else
-    text decoded as any text file is (`decoding.decode`: UTF-8, a few stray bytes repaired, else detected)."""
+    text decoded as any text file is (`decoding.decode`: UTF-8, a few stray bytes repaired, else detected).
+    A page that says UTF-8 but is not (a template's charset line above Windows-1252 text) is decoded too:
+    taking its word would turn every € and é into U+FFFD."""
     has_bom = raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not has_bom and b"\0" in raw[:8192]:
         raise DocumentError("the file looks binary, not HTML")
-    if has_bom or EncodingDetector.find_declared_encoding(raw, is_html=True):
+    declared = EncodingDetector.find_declared_encoding(raw, is_html=True)
+    if has_bom or (declared and not (_says_utf8(declared) and not _valid_utf8(raw))):
         return raw
     return decode(raw)[0]
+
+
+def _says_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Walker:
@@ -212,6 +228,7 @@ class _Walker:
                 if any(text for text, _ in cells):
                     rows.append(cells)
                     in_head.append(head)
+            _merge_header_rows(rows, in_head)
             if rows:
                 texts = [[text for text, _ in row] for row in rows]
                 no_th = not any(is_th for row in rows for _, is_th in row)
@@ -250,6 +267,20 @@ def _rows(table: Tag) -> list[tuple[Tag, bool]]:
 def _span(cell: Tag, attribute: str = "colspan") -> int:
     span = cell.get(attribute)
     return min(int(span), _MAX_SPAN) if isinstance(span, str) and span.strip().isdigit() and int(span) > 0 else 1
+
+
+def _merge_header_rows(rows: list[list[tuple[str, bool]]], in_head: list[bool]) -> None:
+    """Header rows stacked above the body (a group heading spanning "2024" and "2025") become one header
+    row, each column naming its headings top down: "Output (tonnes) 2025"."""
+    lead = 0
+    while lead < len(rows) - 1 and (in_head[lead] or all(is_th for _, is_th in rows[lead])):
+        lead += 1
+    if lead < 2 or len({len(row) for row in rows[:lead]}) != 1:
+        return
+    merged = [(" ".join(dict.fromkeys(row[c][0] for row in rows[:lead] if row[c][0])), True)
+              for c in range(len(rows[0]))]
+    rows[:lead] = [merged]
+    in_head[:lead] = [True]
 
 
 def _fill_from_above(cells: list[tuple[str, bool]], above: dict[int, tuple[tuple[str, bool], int]]) -> None:
