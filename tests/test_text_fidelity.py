@@ -156,3 +156,13 @@ def test_html_that_says_utf8_but_is_windows_1252_is_decoded_not_replaced():
     title, text = read_html(page.encode("cp1252"), "menu")
     assert (title, text) == ("Café", "Salad “house” €7.80")
     assert read_html(page.encode("utf-8"), "menu") == ("Café", "Salad “house” €7.80")  # a true UTF-8 page
+
+
+def test_markdown_front_matter_names_the_title_and_is_left_out(tmp_path):
+    path = tmp_path / "travel.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\ntitle: 'Travel policy'\r\ntags: [a, b]\r\n---\r\n\r\nTrains are booked.\r\n")
+    doc = read_file(path, "travel.md")
+    assert (doc.title, doc.text) == ("Travel policy", "\nTrains are booked.\n")
+    rule = tmp_path / "rule.md"  # a thematic break opening prose is not front matter
+    rule.write_text("---\n\nSome text.\n\n---\nMore.\n")
+    assert read_file(rule, "rule.md").text == "---\n\nSome text.\n\n---\nMore.\n"

@@ -3,12 +3,14 @@
 Each reader keeps the structure the chunker understands (a title line, `#` headings, one paragraph per
 block) and raises `DocumentError` with a plain reason for anything it cannot read. The format is chosen
 by the name's extension; every other format has its own module in `readers/`, and those whose files can
-be hostile (zip containers, XML, MIME, PDF) are read in the bounded child process (`sandbox`). It does not
-walk folders (see `folder`) and does not split text (see `chunking`).
+be hostile (zip containers, XML, MIME, PDF) are read in the bounded child process (`sandbox`). Markdown's
+YAML front matter gives the title and is left out of the text. It does not walk folders (see `folder`) and
+does not split text (see `chunking`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,10 @@ INLINE_HTML_BYTES = 2 * MB
 # Parsing costs ~60 µs per tag whatever the size (bench/fuzz_readers.py: 200,000 nested <div>s in 1.6 MB took
 # 17 s in-process, beyond any timeout), so a page with more tags than this is read in the child too (~1.2 s).
 INLINE_HTML_TAGS = 20_000
+# YAML front matter: `---`, then "key: value" lines (the first one a key), then `---` or `...`, within 4,000
+# characters; a `---` rule further down, or one opening prose, is left alone.
+_FRONT_MATTER = re.compile(r"---[ \t]*\n([\w-]+[ \t]*:[^\n]*\n(?:[^\n]*\n){0,100}?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_FRONT_TITLE = re.compile(r"^title[ \t]*:[ \t]*(\S[^\n]*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,16 @@ def unsupported_reason(name: str) -> str:
     if suffix in RESAVE_AS:  # an older sibling of a format that is read: saying which one helps most
         return f"{what} not supported; save it as {RESAVE_AS[suffix]} and add that"
     return f"{what} not supported; use one of {', '.join(sorted(SUPPORTED))}"
+
+
+def front_matter(text: str) -> tuple[str, str]:
+    """(the title it names, the text after it) of Markdown that opens with YAML front matter between `---`
+    lines (Jekyll, Hugo, Obsidian): settings for a site generator, not prose to cite, and no title line."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return "", text
+    title = _FRONT_TITLE.search(match.group(1))
+    return (" ".join(title.group(1).strip("'\"").split())[:200] if title else ""), text[match.end():]
 
 
 def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits | None = None,
@@ -96,9 +112,12 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
             reading = read_delimited(path.read_bytes(), fallback, tab_separated=suffix == ".tsv")
         else:
             text, encoding = decode(path.read_bytes())
+            named = ""
+            if suffix == ".md":
+                named, text = front_matter(text)
             if not text.strip():
                 raise DocumentError("the file has no text")
-            reading = Reading(guess_title(text, fallback), text)
+            reading = Reading(named or guess_title(text, fallback), text)
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
     return Document(doc_id=doc_id, title=reading.title, text=reading.text, source=source, pages=reading.pages,
