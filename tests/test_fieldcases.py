@@ -25,6 +25,7 @@ import pytest
 from bot.assistant import Citebot
 from bot.config import Settings
 from bot.embed.choose import make_embedder
+from bot.embed.fake import FakeEmbedder
 from bot.types import Answer
 from tests.conftest import SHARED
 
@@ -134,3 +135,24 @@ def test_the_rule_reads_the_first_cited_sentence() -> None:
     assert first_cited_text(answer) == "The bin is blue "
     assert _fold("GREEN bin") not in _fold(first_cited_text(answer))
     assert _fold("Zu\u0308rich") == _fold("zürich")
+
+
+def _same_names(folder: Path) -> bool:
+    names = [p.name.casefold() for p in (folder / "docs").rglob("*") if p.is_file()]
+    stems = [p.stem.casefold() for p in (folder / "docs").rglob("*") if p.is_file()]
+    return len(set(names)) < len(names) or len(set(stems)) < len(stems)
+
+
+SAME_NAMES = [p for p in CASE_DIRS + VARIANT_DIRS if _same_names(p)]
+
+
+@pytest.mark.parametrize("folder", SAME_NAMES, ids=lambda p: p.name)
+def test_same_named_files_are_all_indexed_and_stay_indexed_across_runs(tmp_path, folder: Path) -> None:
+    # The kind's second half: a second run over the same index (a sync) must not drop or merge any of them.
+    docs = folder / "docs"
+    files = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    assert len(files) >= 2
+    for _ in range(2):
+        bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index", model="fake"), embedder=FakeEmbedder())
+        bot.open()
+        assert sorted(bot.store.documents) == files
