@@ -160,6 +160,9 @@ def test_the_document_decides_a_hyphen_before_the_word_list():
     assert Hyphens("").join("the price-", "determining factors") == "the price-determining factors"
     assert Hyphens("").join("state-of-the-", "art") == "state-of-the-art"
     assert Hyphens("").join("a soft\u00ad", "ware") == "a software"
+    assert Hyphens("").join("at Trinité-", "du-Mont church") == "at Trinité-du-Mont church"  # broken at its hyphen
+    assert Hyphens("").join("the wor-", "st-case plan") == "the worst-case plan"  # inside a compound's word
+    assert Hyphens("").join("the interoper-", "ability tests") == "the interoperability tests"
 
 
 def test_ligature_glyphs_become_letters():
