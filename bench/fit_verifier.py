@@ -88,7 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
     settings = load_settings()
-    embedder = make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
+    embedder = make_embedder(settings.model, settings.backend, settings.onnx_cache)
     data = signals(rows, embedder.encode)
     print(f"{len(rows)} labelled sentences on {len({d[0] for d in data})} passages, embedder {embedder.name}; "
           f"held-out figures from {args.folds}-fold grouped by passage")

@@ -44,7 +44,7 @@ def main() -> None:
         milvus_store.save(milvus, settings)
         milvus = milvus_store.load(settings)
         print(f"wrote and loaded {faiss.size} sentences in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        embedder = make_embedder(BUNDLED_MODEL, "auto", args.index.parent.parent / "onnx")  # as `bot eval` made it
+        embedder = make_embedder(BUNDLED_MODEL, "auto", settings.onnx_cache)  # as `bot eval` made it
         if embedder.name != faiss.manifest["model"]:
             sys.exit(f"the index was built with {faiss.manifest['model']}, not {embedder.name}")
         questions = load_questions(args.questions)[:args.limit]

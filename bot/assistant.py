@@ -37,7 +37,7 @@ from bot.store.base import Store
 from bot.store.folding import fold, passage_for_matching
 from bot.store.following import Follower
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
-from bot.store.sync import SyncPlan, sync_folder
+from bot.store.sync import SyncPlan, check_folder, sync_folder
 from bot.types import Answer, Citation, Document, Draft, Sentence
 
 History = Sequence[Turn | str]  # earlier turns, oldest first; plain text when their answers are not at hand
@@ -56,10 +56,7 @@ class Citebot:
         self.writer = writer  # the language-model writer; made from the settings when first needed
         if settings.llm and writer is None and not settings.llm_url:
             raise BotError(NO_LLM)
-        self.embedder = embedder or make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
-        if settings.ray_address:
-            from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
-            self.embedder = RayEmbedder(self.embedder, settings)
+        self._given, self._embedder = embedder, None  # made on first use: see `embedder`
         self.store = store
         self.skipped: list[Skipped] = []
         self.plan: SyncPlan | None = None  # what the last folder sync found changed
@@ -68,6 +65,19 @@ class Citebot:
         self._recalled: OrderedDict[tuple[str, tuple[Turn, ...], str], Turn] = OrderedDict()
         self._lock = threading.Lock()
         self._follower: Follower | None = None  # set by `open`: a store handed in is the caller's to replace
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder given, or the one the settings name, made when first needed: loading a model takes a
+        second or more (a first ONNX export many), so `open` can say first that the folder is missing."""
+        if self._embedder is None:
+            s = self.settings
+            embedder = self._given or make_embedder(s.model, s.backend, s.onnx_cache)
+            if s.ray_address:
+                from bot.store.ray_embed import RayEmbedder  # only when asked: the default never imports ray
+                embedder = RayEmbedder(embedder, s)
+            self._embedder = embedder
+        return self._embedder
 
     def open(self, progress: StageProgress | None = None, documents: Sequence[Document] | None = None,
              force: bool = False) -> BuildReport:
@@ -78,6 +88,7 @@ class Citebot:
         if documents is not None:
             self.store, report = ensure_index(documents, self.embedder, self.settings, progress, force)
         else:
+            check_folder(self.settings)  # a mistyped --docs is said before the model loads (or is first exported)
             result = sync_folder(self.settings, self.embedder, progress, force)
             self.store, self.skipped, self.plan = result.store, list(result.skipped), result.plan
             self.notices = list(result.notices)

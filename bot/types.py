@@ -89,7 +89,7 @@ class Chunk:
     text: str
     kind: str  # "paragraph" | "bullet" | "reference" | "row"; "title"/"heading" only in a document of nothing else
     section: str  # nearest heading above it ("" when the document has none)
-    ordinal: int  # 1-based position among chunks of the same kind in its document
+    ordinal: int  # 1-based position among chunks of the same kind in its section (in its document if none)
     sentences: tuple[tuple[int, int], ...]  # absolute spans of its sentences, in order
     page: int | None = None
     # What matching (BM25, embeddings, coverage) reads instead of `text` when set: a table row with its column

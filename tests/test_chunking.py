@@ -74,7 +74,7 @@ def test_markdown_headings_become_sections() -> None:
     doc = Document("a.md", "a", "# Setup\n\nInstall it first.\n\n## Running\n\nStart the app. Then ask.\n")
     chunks = chunk_document(doc)
     assert [(c.kind, c.section) for c in chunks] == [("paragraph", "Setup"), ("paragraph", "Running")]
-    assert chunks[1].location == "Running › paragraph 2"
+    assert chunks[1].location == "Running › paragraph 1"  # counted within its section, as it reads
     assert_rebuilds(doc, chunks)
 
 
@@ -114,3 +114,9 @@ def test_a_list_items_first_sentence_starts_after_its_bullet_or_number() -> None
                                         "3. Empty cartridges go back. Then ring."]
     assert [[doc.text[a:b] for a, b in c.sentences] for c in chunks] == [
         ["Toner is ordered by the office manager."], ["Empty cartridges go back.", "Then ring."]]
+
+
+def test_passages_are_numbered_within_their_section() -> None:
+    doc = Document("b.md", "b", "# Alpha\n\nFirst alpha.\n\nSecond alpha.\n\n# Beta\n\nFirst beta.\n\n- a beta item\n")
+    assert [c.location for c in chunk_document(doc)] == [
+        "Alpha › paragraph 1", "Alpha › paragraph 2", "Beta › paragraph 1", "Beta › list item 1"]

@@ -1,6 +1,7 @@
 """The CLI contract: one JSON object per answer, exact error lines, exit codes, stdin batches."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.faces.cli import main
+from tests.conftest import SEED_FILE
 
 
 @pytest.fixture
@@ -113,3 +115,53 @@ def test_index_prints_only_the_bots_own_lines(settings) -> None:
     lines = [line.strip() for line in result.stderr.replace("\r", "\n").splitlines() if line.strip()]
     assert not [line for line in lines if "index from" in line], lines
     assert lines[-1].startswith("Built the index (no index yet): 1 documents, 20 passages"), lines
+
+
+def test_plain_citations_name_the_file_and_a_rows_table_header(tmp_path, monkeypatch, capsys) -> None:
+    """Without --json a citation names its file (the path under the documents folder) beside the title, and a
+    cited table row comes with its table's header line, as `header` in the JSON and the UI give it."""
+    monkeypatch.setenv("BOT_MODEL", "fake")
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "rooms.md").write_text("# Meeting rooms\n\n| Room | Floor | Seats |\n|---|---|---|\n"
+                                           "| Birch | 3 | 12 |\n| Cedar | 5 | 40 |\n", encoding="utf-8")
+    (docs / "notes.txt").write_text("Office handbook\n\nThe cafeteria opens at eight in the morning and closes at "
+                                    "three in the afternoon.\n", encoding="utf-8")
+    where = ["--docs", str(docs), "--index", str(tmp_path / "index")]
+    assert main(["ask", "Which floor is the Cedar room on?", *where]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    cited = lines.index(next(line for line in lines if line.startswith("  [1] ")))
+    assert lines[cited].startswith("  [1] Meeting rooms (sub/rooms.md) — Meeting rooms › table row 2, characters "
+                                   "75–93 (score ")
+    assert lines[cited].endswith("): “| Cedar | 5 | 40 |”")
+    assert lines[cited + 1] == "      table header: | Room | Floor | Seats |"
+    assert main(["ask", "When does the cafeteria open?", *where]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("  [1] Office handbook (notes.txt) — paragraph 1, characters 17–98 (score ")
+    assert lines[2].startswith("  confidence ")  # no header line for a paragraph
+
+
+def test_skipped_files_are_listed_when_the_index_is_built_then_summed_up(settings, monkeypatch, capsys) -> None:
+    """`ask` lists skipped files when a sync builds the index (a change in what is skipped, a symlink that
+    has no file record included, builds one); while nothing changed it says one line; `index` always lists."""
+    monkeypatch.setenv("BOT_MODEL", "fake")
+    (settings.docs_dir / "empty.txt").write_bytes(b"")
+    where = ["--docs", str(settings.docs_dir), "--index", str(settings.index_dir)]
+
+    def stderr_of(*args: str) -> list[str]:
+        assert main([*args, *where]) == 0
+        lines = capsys.readouterr().err.splitlines()  # less the progress bars, and timings made "…"
+        return [re.sub(r"in \d+\.\d s", "in … s", line) for line in lines if line.strip() and "/s]" not in line]
+
+    empty = "empty.txt: skipped, the file is empty"
+    assert empty in stderr_of("ask", "Who is Susie Wiles?")
+    assert stderr_of("ask", "Who is Susie Wiles?") == [
+        "1 file was skipped, as when the index was built; `python -m bot index` lists why.",
+        "The index is up to date: 1 documents, 20 passages (loaded in … s)."]
+    assert stderr_of("index") == [empty, "The index is up to date: 1 documents, 20 passages (loaded in … s)."]
+    (settings.docs_dir / "leak.txt").symlink_to(SEED_FILE)
+    lines = stderr_of("ask", "Who is Susie Wiles?")
+    assert lines[:2] == [empty, "leak.txt: skipped, the link points outside the documents folder"]
+    assert lines[2].startswith("Built the index (only file dates or skipped files changed)")
+    assert stderr_of("ask", "Who is Susie Wiles?")[0] == (
+        "2 files were skipped, as when the index was built; `python -m bot index` lists why.")

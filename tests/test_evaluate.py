@@ -1,19 +1,21 @@
 """Metrics on tiny hand-made sets whose scores are worked out by hand."""
 
+import json
 import math
 
 import pytest
 
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, Outcome, complete_at, load_questions, mrr, recall_at, summarize
+from bot.faces.cli import main
 from tests.conftest import EVAL
 
 
 def outcome(relevant=(), gold_at=(), answerable=True, abstained=False, correct=False, top=False,
-            cites=(), ms=10.0) -> Outcome:
+            cites=(), ms=10.0, labelled=True) -> Outcome:
     return Outcome(answerable=answerable, ranked_relevant=tuple(relevant), gold_found_at=tuple(gold_at),
                    abstained=abstained, answer_correct=correct, top_sentence_correct=top,
-                   citations_supported=tuple(cites), evidence_cited=False, ms=ms, confidence=0.5)
+                   citations_supported=tuple(cites), evidence_cited=False, ms=ms, confidence=0.5, labelled=labelled)
 
 
 # Three answerable questions: gold at rank 1, at rank 3, never found; one unanswerable that abstained.
@@ -70,3 +72,40 @@ def test_a_bad_line_names_its_number(tmp_path) -> None:
     path.write_text('{"question": "ok?"}\n{"nope": 1}\n', encoding="utf-8")
     with pytest.raises(BotError, match=r"^q.jsonl line 2 is not a question object"):
         load_questions(path)
+
+
+def test_questions_without_retrieval_labels_are_not_retrieval_misses() -> None:
+    # The labelled question finds its evidence at rank 2; the unlabelled one (no gold ids, no evidence) is
+    # left out of recall and MRR instead of counting as found nowhere.
+    mixed = [outcome(relevant=[False, True]), outcome(relevant=[False, False], correct=True, labelled=False)]
+    assert recall_at(mixed, 1) == 0.0 and recall_at(mixed, 2) == 1.0
+    assert mrr(mixed) == pytest.approx(0.5)
+    s = summarize(mixed, [2])
+    assert (s["answerable"], s["labelled"], s["recall@2"]) == (2, 1, 1.0)
+    assert s["answer_contains_gold"] == 0.5  # answers are still judged on every answerable question
+    unlabelled = summarize([outcome(relevant=[False], labelled=False)], [1, 5])
+    assert unlabelled["labelled"] == 0
+    assert math.isnan(unlabelled["recall@1"]) and math.isnan(unlabelled["recall@5"]) and math.isnan(unlabelled["mrr"])
+
+
+def test_eval_shows_no_recall_for_a_set_without_retrieval_labels(settings, monkeypatch, capsys, tmp_path) -> None:
+    """`bot eval` on questions judged by answer strings only (like bench/seed_extra.jsonl): recall and MRR
+    are "—" in the table and null in --json, not 0.000; a labelled question beside them is measured alone."""
+    monkeypatch.setenv("BOT_MODEL", "fake")
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    row = {"id": "x1", "question": "What did Rubio negotiate?", "answers_any": ["ceasefire"]}
+    unlabelled.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    where = ["--docs", str(settings.docs_dir), "--index", str(settings.index_dir)]
+    assert main(["eval", str(unlabelled), "--k", "1,5", *where]) == 0
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert rows["labelled"] == ["0"]
+    assert rows["recall@1"] == rows["recall@5"] == rows["mrr"] == ["—"]
+    assert main(["eval", str(unlabelled), "--k", "1,5", "--json", *where]) == 0
+    hybrid = json.loads(capsys.readouterr().out)["results"]["hybrid"]
+    assert (hybrid["recall@1"], hybrid["recall@5"], hybrid["mrr"], hybrid["labelled"]) == (None, None, None, 0)
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(unlabelled.read_text(encoding="utf-8") + json.dumps(
+        {"id": "x2", "question": "Who is Susie Wiles?", "evidence_any": ["chief of staff"]}) + "\n", encoding="utf-8")
+    assert main(["eval", str(mixed), "--k", "1,5", "--json", *where]) == 0
+    hybrid = json.loads(capsys.readouterr().out)["results"]["hybrid"]
+    assert (hybrid["answerable"], hybrid["labelled"], hybrid["recall@5"]) == (2, 1, 1.0)

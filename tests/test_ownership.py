@@ -291,3 +291,28 @@ def test_an_index_path_that_is_a_file_gets_one_line(cli, capsys, notes, tmp_path
     assert (status, out) == (1, "")
     assert err == ["error: The index folder 'idxfile' is a file, not a folder; point --index (BOT_INDEX_DIR) at a "
                    "folder."]
+
+
+def test_a_dry_run_for_another_folder_says_the_index_would_follow_it(notes, tmp_path, cli, capsys):
+    index, other = tmp_path / "idx", tmp_path / "other"
+    other.mkdir()
+    (other / "owls.txt").write_text(OWLS)
+    assert cli(capsys, "index", "--docs", str(notes), "--index", str(index))[0] == 0
+    status, out, _ = cli(capsys, "index", "--docs", str(other), "--index", str(index), "--dry-run")
+    assert status == 0
+    assert out.splitlines()[1] == (f"  The index was built from '{shown(notes)}'; indexing '{shown(other)}' instead "
+                                   "would remove 2 of its 2 documents.")
+    assert _manifest(index)["sources"]["folder"] == str(notes)  # a dry run changes nothing
+
+
+def test_an_empty_folder_named_explicitly_is_refused_and_says_the_index_is_unchanged(notes, tmp_path, cli, capsys):
+    index, empty = tmp_path / "idx", tmp_path / "empty"
+    empty.mkdir()
+    assert cli(capsys, "index", "--docs", str(notes), "--index", str(index))[0] == 0
+    status, _, err = cli(capsys, "index", "--docs", str(empty), "--index", str(index))
+    assert status == 1
+    assert err[-1].startswith("error: There are no readable documents to index; add .csv, ")
+    assert err[-1].endswith(f"files to the documents folder or pass --docs DIR. The index (2 documents from "
+                            f"'{shown(notes)}') is unchanged.")
+    status, out, _ = cli(capsys, "ask", "--json", "--index", str(index), "How many queens has a hive?")
+    assert status == 0 and json.loads(out)["citations"][0]["doc_id"] == "bees.txt"

@@ -97,7 +97,6 @@ def _onnx_embedder(model: str, cache: Path | None) -> tuple[Embedder | None, str
 
     model_dir = _model_dir(model)
     if not (folder / onnx_export.MODEL_FILE).is_file():
-        _log.info("Exporting the embedding model to int8 ONNX (once; about 15 s)…")
         try:
             onnx_export.export_int8(model_dir, folder)
         except (ImportError, OSError, RuntimeError, ValueError, BotError) as err:

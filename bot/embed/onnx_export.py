@@ -6,11 +6,15 @@ an export of it would live in: `<cache>/<model hash>-<recipe>/`, keyed by the we
 quantisation recipe chosen for this CPU. `export_int8` traces the transformer with torch (imported here
 and only here, so answering with an existing export never loads torch), quantises its weights with
 onnxruntime's dynamic quantisation, checks the result against torch on a few sentences, and moves the
-folder into place atomically. Nothing is downloaded. Running the export is `onnx_embedding`'s job.
+folder into place atomically. The cache is shared by every index of a user (`Settings.onnx_cache`), so
+exports are serialised by a lock in it: a second process waits for the first one's export and uses it.
+Nothing is downloaded. Running the export is `onnx_runtime`'s job.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -18,6 +22,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +42,8 @@ _HASHED = ("config.json", "tokenizer.json", "sentence_bert_config.json", "module
 _CHECK_SENTENCES = ("The quick brown fox jumps over the lazy dog.",
                     "Normans were the people who in the 10th and 11th centuries gave their name to Normandy.",
                     "What is the capital of France?", "Who wrote Hamlet?")
+_TMP_PREFIX = ".tmp-export-"
+_log = logging.getLogger(__name__)
 MIN_CHECK_COSINE = 0.97  # measured int8 vs fp32 on this model: mean 0.995, worst of 2,000 sentences 0.98
 
 
@@ -97,9 +104,31 @@ def export_int8(model_dir: Path, folder: Path, recipe: str | None = None) -> Pat
     """Write `folder/model-int8.onnx` (and `export.json`) unless it is already there; returns the model path."""
     if (folder / MODEL_FILE).is_file():
         return folder / MODEL_FILE
-    recipe = recipe or quant_recipe()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-export-", dir=folder.parent))
+    with export_lock(folder.parent):
+        if (folder / MODEL_FILE).is_file():  # another process made it while this one waited
+            return folder / MODEL_FILE
+        for left in folder.parent.glob(f"{_TMP_PREFIX}*"):  # a killed export's; nobody else writes while locked
+            shutil.rmtree(left, ignore_errors=True)
+        _log.info("Exporting the embedding model to int8 ONNX (once, into %s; about 15 s)…", folder.parent)
+        _export_into(model_dir, folder, recipe or quant_recipe())
+    return folder / MODEL_FILE
+
+
+@contextlib.contextmanager
+def export_lock(cache_dir: Path) -> Iterator[None]:
+    """Hold the cache's export lock (an advisory `flock`, released when the holder exits or is killed)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / ".export.lock", "a") as handle:  # closing it releases the lock
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _log.info("Waiting for another process's export of the embedding model to %s…", cache_dir)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _export_into(model_dir: Path, folder: Path, recipe: str) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=folder.parent))
     try:
         reference = _export_fp32(model_dir, tmp / "model-fp32.onnx")
         kept = resizing_matmuls(tmp / "model-fp32.onnx", widening=True)
@@ -113,13 +142,12 @@ def export_int8(model_dir: Path, folder: Path, recipe: str | None = None) -> Pat
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
         try:
-            os.rename(tmp, folder)  # atomic; a concurrent export that finished first wins
+            os.rename(tmp, folder)  # atomic: readers, who take no lock, see the whole folder or none
         except OSError:
-            if not (folder / MODEL_FILE).is_file():
+            if not (folder / MODEL_FILE).is_file():  # put there meanwhile by a writer that took no lock
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return folder / MODEL_FILE
 
 
 def _export_fp32(model_dir: Path, out: Path) -> np.ndarray:

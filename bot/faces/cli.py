@@ -19,12 +19,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.answer.conversation import Turn, turn_of
+from bot.answer.question import normalize_question
 from bot.assistant import Citebot
 from bot.config import Settings, load_settings
 from bot.embed.choose import embedder_name
 from bot.errors import BotError
+from bot.faces.plain import answer_text
 from bot.faces.progress import StageBars
-from bot.faces.render import WRITTEN
 from bot.faces.schema import answer_dict, dumps, error_dict
 from bot.store.indexer import BuildReport
 from bot.store.ownership import follow_index
@@ -154,19 +155,29 @@ def _open(args: argparse.Namespace, show_plan: bool = False, **overrides: object
     if show_plan and bot.plan is not None and not bot.plan.up_to_date and report.action != "kept":
         for line in bot.plan.lines(changes_only=True):
             print(f"  {line}", file=sys.stderr)
-    for skipped in bot.skipped:
-        print(str(skipped), file=sys.stderr)
-    for doc in bot.store.documents.values() if bot.store is not None else ():
-        for note in doc.notes:  # pages a reader left out of a document it did read
-            print(f"{doc.source or doc.doc_id}: {note}", file=sys.stderr)
+    documents = bot.store.documents.values() if bot.store is not None else ()
+    notes = {doc.source or doc.doc_id: doc.notes for doc in documents if doc.notes}  # pages a reader left out
+    if show_plan or report.action == "built":  # `index` reports in full, other commands what a build found
+        for line in [*map(str, bot.skipped), *(f"{name}: {note}" for name, lines in notes.items() for note in lines)]:
+            print(line, file=sys.stderr)
+    elif bot.skipped or notes:  # as when the index was built: said then, so one line now
+        print(left_out_line(len(bot.skipped), len(notes)), file=sys.stderr)
     print(str(report), file=sys.stderr)
     return bot, report
+
+
+def left_out_line(files: int, documents: int) -> str:
+    """"2 files were skipped, as when the index was built; `python -m bot index` lists why." (and/or the
+    documents some of whose pages were left out)."""
+    parts = ([f"{files} file{'s were' if files != 1 else ' was'} skipped"] if files else []) + (
+        [f"parts of {documents} document{'s' if documents != 1 else ''} were left out"] if documents else [])
+    return f"{' and '.join(parts)}, as when the index was built; `python -m bot index` lists why."
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
     if args.dry_run:
         settings = settings_of(args)
-        plan = plan_folder(settings, embedder_name(settings.model, settings.backend, settings.index_dir / "onnx"))
+        plan = plan_folder(settings, embedder_name(settings.model, settings.backend, settings.onnx_cache))
         print(f"Plan for the documents folder '{settings.docs_dir.name}' (dry run: nothing was changed):")
         for line in plan.lines():
             print(f"  {line}")
@@ -178,6 +189,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    if args.question is not None:  # a question that would be refused is said before the model and index load
+        normalize_question(args.question, load_settings().max_question_chars)
     bot, _ = _open(args)
     if args.question is not None:
         return _emit(bot.ask(args.question), args.json)
@@ -234,28 +247,7 @@ def _stdin_lines(prompt: str | None = None) -> Iterator[str]:
 
 
 def _emit(answer: Answer, as_json: bool) -> int:
-    if as_json:
-        print(dumps(answer_dict(answer)), flush=True)
-        return 0
-    print(answer.text)
-    if answer.writer == "llm":
-        print(f"  ({WRITTEN})")
-    if answer.note:
-        print(f"  ({answer.note})")
-    for s in answer.dropped:
-        print(f"  not shown: “{_short(s.text)}” — {s.reason}")
-    if answer.abstained and answer.retrieved:
-        print("Closest passages (not an answer):")
-        for hit in answer.retrieved[:3]:
-            print(f"  - {hit.chunk.doc_id}, {hit.chunk.location}: {_short(hit.chunk.text)}")
-    for c in answer.citations:
-        note = f" ({c.ocr_note})" if c.ocr_note else ""
-        also = f" (also in {', '.join(c.also_in)})" if c.also_in else ""
-        print(f"  [{c.n}] {c.title} — {c.location}{note}, characters {c.chunk.start}–{c.chunk.end} "
-              f"(score {c.score:.2f}): “{_short(c.sentence)}”{also}")
-    if answer.query != answer.question:
-        print(f"  searched for: {answer.query}")
-    print(f"  confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms\n", flush=True)
+    print(dumps(answer_dict(answer)) if as_json else answer_text(answer), flush=True)
     return 0
 
 
@@ -265,7 +257,3 @@ def _emit_error(question: str, message: str, as_json: bool) -> None:
     else:
         print(f"error: {message}", file=sys.stderr, flush=True)
 
-
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"

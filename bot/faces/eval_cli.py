@@ -18,7 +18,6 @@ from pathlib import Path
 from bot.answer.tuning import fold_count, load_tuning
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.embed.choose import make_embedder
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, Outcome, assign_folds, load_corpus, load_questions, run, summarize
 from bot.faces.progress import StageBars, counter
@@ -26,6 +25,7 @@ from bot.faces.schema import dumps
 from bot.ingest.folder import read_folder
 
 _MODES = ("hybrid", "dense", "bm25")
+_COUNTS = ("questions", "answerable", "labelled")  # whole numbers in the table
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -88,9 +88,7 @@ def corpus_bot(settings: Settings, corpus: Path | None) -> Citebot:
         documents, _ = read_folder(settings.docs_dir)
         name = settings.docs_dir.name
         digest = hashlib.sha256("".join(d.content_hash for d in documents).encode()).hexdigest()[:12]
-    # The embedder (and so its ONNX export) belongs to the index folder given, not to each corpus's index.
-    embedder = make_embedder(settings.model, settings.backend, settings.index_dir / "onnx")
-    bot = Citebot(settings.with_(index_dir=settings.index_dir / "eval" / f"{name}-{digest}"), embedder=embedder)
+    bot = Citebot(settings.with_(index_dir=settings.index_dir / "eval" / f"{name}-{digest}"))
     bars = StageBars()
     print(str(bot.open(progress=bars, documents=documents)), file=sys.stderr)
     bars.close()
@@ -106,7 +104,7 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
         for mode in results:
             value = results[mode][metric]
             cells.append(f"{'—':>10}" if isinstance(value, float) and math.isnan(value) else
-                         f"{value:>10.0f}" if metric.endswith("_ms") or metric in ("questions", "answerable")
+                         f"{value:>10.0f}" if metric.endswith("_ms") or metric in _COUNTS
                          else f"{value:>10.3f}")
         lines.append(f"{metric:<{width}}" + "".join(cells))
     return "\n".join(lines)

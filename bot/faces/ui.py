@@ -24,12 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from bot.answer.conversation import Turn, turn_of
 from bot.assistant import Citebot
 from bot.config import PROJECT_ROOT, Settings
 from bot.errors import BotError
+from bot.faces.api_inputs import PadApiInputs
 from bot.faces.docview import EMPTY, document_html
+from bot.faces.launch_output import without_share_hint
 from bot.faces.pageview import page_html
 from bot.faces.progress import StageBars
 from bot.faces.render import PENDING, answer_html, draft_html, error_html, escape, question_html
@@ -245,12 +248,21 @@ def serve(settings: Settings) -> None:
     # traffic dashboard. Blocked paths keep the index, the documents and their surroundings unservable.
     # Gradio keeps ~35 KB per browser or API session (a copy of the UI config) for its 10,000 most recent
     # sessions, ~350 MB; 1,000 bounds that near 35 MB (bench/load.py --client http shows the plateau).
-    demo.queue(default_concurrency_limit=4, max_size=64).launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", settings.host), server_port=settings.port,
-        ssr_mode=False, show_error=False, max_file_size=f"{settings.max_upload_mb}mb", auth=auth,
-        footer_links=["api"], blocked_paths=blocked_paths(settings), run_history=False, enable_monitoring=False,
-        state_session_capacity=1000, **launch_options(),
-    )
+    # share=False: no public tunnel, even with GRADIO_SHARE set (it would download Gradio's tunnel client).
+    with without_share_hint():
+        demo.queue(default_concurrency_limit=4, max_size=64).launch(
+            server_name=os.environ.get("GRADIO_SERVER_NAME", settings.host), server_port=settings.port,
+            ssr_mode=False, show_error=False, max_file_size=f"{settings.max_upload_mb}mb", auth=auth, share=False,
+            footer_links=["api"], blocked_paths=blocked_paths(settings), run_history=False, enable_monitoring=False,
+            state_session_capacity=1000, app_kwargs=app_options(demo), prevent_thread_lock=True, **launch_options(),
+        )
+    demo.block_thread()  # what `launch` does itself without prevent_thread_lock, after its output is filtered
+
+
+def app_options(demo: gr.Blocks) -> dict[str, Any]:
+    """The server's FastAPI options: a plain-HTTP `/chat` call with the message alone gets history null."""
+    inputs = {fn.api_name: len(fn.inputs) for fn in demo.fns.values() if fn.api_name == "chat"}
+    return {"middleware": [Middleware(PadApiInputs, inputs=inputs)]}
 
 
 def blocked_paths(settings: Settings) -> list[str]:

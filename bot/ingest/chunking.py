@@ -27,7 +27,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-CHUNKING_VERSION = 3  # bump when passages, sentences or their matching text change: indexes rebuild
+CHUNKING_VERSION = 4  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
 # Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
 # characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
 # space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.
@@ -87,15 +87,16 @@ def chunk_document(doc: Document, max_chars: int = 1200) -> list[Chunk]:
 def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[Chunk]:
     chunks: list[Chunk] = []
     section = ""
-    counts: dict[str, int] = {}
+    # Numbered within their section, as the location reads ("Beta › paragraph 1" is Beta's first paragraph).
+    counts: dict[tuple[str, str], int] = {}
 
     def add(kind: str, piece: list[tuple[int, int]], chunk_section: str, search_text: str = "",
             start: int | None = None) -> None:
-        counts[kind] = counts.get(kind, 0) + 1
+        counts[(kind, chunk_section)] = ordinal = counts.get((kind, chunk_section), 0) + 1
         start = piece[0][0] if start is None else start
         chunks.append(Chunk(
             doc_id=doc.doc_id, start=start, end=piece[-1][1], text=doc.text[start:piece[-1][1]],
-            kind=kind, section=chunk_section, ordinal=counts[kind], sentences=tuple(piece),
+            kind=kind, section=chunk_section, ordinal=ordinal, sentences=tuple(piece),
             page=doc.page_at(start), search_text=search_text, mark=doc.mark_at(start),
         ))
 

@@ -39,10 +39,15 @@ class FoundFile:
     mtime_ns: int
 
 
-def scan_folder(folder: Path, max_bytes: int = 50 * MB) -> tuple[list[FoundFile], list[Skipped]]:
-    """Supported files under `folder` in sorted order, and a line for each one left out."""
+def require_folder(folder: Path) -> None:
+    """Raise the one line a user sees when the documents folder is not there."""
     if not folder.is_dir():
         raise BotError(f"The documents folder '{folder.name}' does not exist; create it or pass --docs DIR.")
+
+
+def scan_folder(folder: Path, max_bytes: int = 50 * MB) -> tuple[list[FoundFile], list[Skipped]]:
+    """Supported files under `folder` in sorted order, and a line for each one left out."""
+    require_folder(folder)
     root = folder.resolve()
     candidates: list[tuple[str, Path]] = []
     skipped: list[Skipped] = []

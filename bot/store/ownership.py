@@ -109,10 +109,21 @@ def emptying_line(folder: Path, manifest: dict[str, Any], documents: int) -> str
             f"{REBUILD_HINT}")
 
 
-def switch_line(recorded: Path, folder: Path, removed: int, documents: int) -> str:
-    """The line a sync prints when it follows another folder than the one the index was built from."""
+def switch_line(recorded: Path, folder: Path, removed: int, documents: int, planned: bool = False) -> str:
+    """The line a sync prints when it follows another folder than the one the index was built from (`planned`:
+    the line of a dry run, which changes nothing)."""
+    if planned:
+        return (f"The index was built from '{shown(recorded)}'; indexing '{shown(folder)}' instead would remove "
+                f"{removed} of its {documents} documents.")
     return (f"The index was built from '{shown(recorded)}'; it now follows '{shown(folder)}' as asked, which "
             f"removes {removed} of its {documents} documents.")
+
+
+def unchanged_line(manifest: dict[str, Any], documents: int) -> str:
+    """Said after a refusal that leaves an index as it was, so the user knows what still answers."""
+    recorded = manifest_folder(manifest)
+    plural = 's' if documents != 1 else ''
+    return f" The index ({documents} document{plural}{f' from {shown(recorded)!r}' if recorded else ''}) is unchanged."
 
 
 def follow_index(settings: Settings, folder_named: bool) -> tuple[Settings, str]:

@@ -68,7 +68,7 @@ class RayEmbedder:
         embedded = dataset.map_batches(
             _Encoder, batch_size=BATCH, compute=ray.data.ActorPoolStrategy(min_size=workers, max_size=workers),
             num_cpus=1, batch_format="numpy",
-            fn_constructor_kwargs={"model": s.model, "backend": s.backend, "onnx_cache": str(s.index_dir / "onnx")})
+            fn_constructor_kwargs={"model": s.model, "backend": s.backend, "onnx_cache": str(s.onnx_cache)})
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         done = 0
         self.nodes = set()

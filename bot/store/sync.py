@@ -21,8 +21,8 @@ from typing import Any
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
-from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, scan_folder
-from bot.ingest.reading import READER_VERSION, Limits, read_file
+from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, require_folder, scan_folder
+from bot.ingest.reading import READER_VERSION, SUPPORTED, Limits, read_file
 from bot.ingest.scanned import OcrOptions
 from bot.store import backend
 from bot.store.base import Store
@@ -35,6 +35,7 @@ from bot.store.ownership import (
     kept_line,
     manifest_folder,
     switch_line,
+    unchanged_line,
 )
 from bot.types import Document
 
@@ -55,6 +56,7 @@ class SyncPlan:
     reembed: str = ""  # why every document is embedded again ("" when vectors are re-used)
     records: dict[str, Record] = field(default_factory=dict, compare=False, repr=False)
     held: str = ""  # why the index is kept as it is instead (a missing folder, every document removed)
+    switch: str = ""  # a dry run's line saying the index would follow another folder than its own
 
     @property
     def up_to_date(self) -> bool:
@@ -72,7 +74,7 @@ class SyncPlan:
         unchanged and skipped files and kinds with nothing in them."""
         if self.held and not self.records:  # nothing was listed (the folder is missing): nothing else to say
             return [self.held]
-        lines = [self.held] if self.held else []
+        lines = [line for line in (self.switch, self.held) if line]
         lines += [f"Every file will be read again: {self.reread}."] if self.reread else []
         lines += [f"Every document will be embedded: {self.reembed}."] if self.reembed else []
         kinds = [("to add", self.added), ("changed", self.changed), ("removed", self.removed),
@@ -164,7 +166,20 @@ def plan_folder(settings: Settings, model: str) -> SyncPlan:
     found, scan_skips = scan_folder(settings.docs_dir, Limits.from_settings(settings).max_bytes)
     plan = plan_sync(found, manifest.get("sources", {}).get("files", {}), scan_skips,
                      _reread_reason(manifest, settings), settings_reason(manifest, model, settings))
-    return replace(plan, held=_held(plan, manifest, settings.docs_dir))
+    return replace(plan, held=_held(plan, manifest, settings.docs_dir),
+                   switch=" ".join(_switched(manifest, settings.docs_dir, plan, planned=True)))
+
+
+def check_folder(settings: Settings) -> None:
+    """Raise what `sync_folder` would for a documents folder that is not there when there is no index to keep
+    instead, reading nothing but the manifest: a typo in --docs is reported before a model is loaded or
+    exported (seconds to minutes)."""
+    if settings.docs_dir.is_dir():
+        return
+    try:
+        backend.read_manifest(settings)
+    except IndexError_:  # no index, or a damaged one: the sync would list the folder, and fail
+        require_folder(settings.docs_dir)
 
 
 def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress | None = None,
@@ -188,16 +203,22 @@ def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress 
             if plan.held:
                 return _kept(previous, plan, embedder, settings, progress, started)
         documents, skipped, records = _read(found, plan, previous, limits, progress)
-        if not documents and skipped:  # say why, or the user sees "no documents" beside a folder of files
+        if not documents:  # say why (not "no documents" beside a folder of files), and what still answers
             reasons = "; ".join(str(s) for s in sorted(skipped, key=lambda s: s.source)[:3])
-            raise BotError(f"There are no readable documents to index: {len(skipped)} file(s) were skipped "
-                           f"({reasons}{'; …' if len(skipped) > 3 else ''}).")
+            kept = unchanged_line(manifest, len(previous.documents)) if previous is not None else ""
+            raise BotError((f"There are no readable documents to index: {len(skipped)} file(s) were skipped "
+                            f"({reasons}{'; …' if len(skipped) > 3 else ''})." if skipped else
+                            f"There are no readable documents to index; add {', '.join(sorted(SUPPORTED))} files "
+                            "to the documents folder or pass --docs DIR.") + kept)
+        skipped.sort(key=lambda s: s.source)
+        # Every file left out, with its reason (links and oversized files have no record in `files`), so a
+        # change in what is skipped makes a new version and its report, and an unchanged list need not be
+        # shown again.
         extra = {"sources": {"folder": folder_key(settings.docs_dir), "reading": reading_key(settings),
-                             "files": records}}
+                             "files": records, "skipped": {s.source: s.reason for s in skipped}}}
         store, report = update_index(previous, missing, documents, embedder, settings, progress, force, extra,
                                      started, changes=plan.summary())
-    return SyncResult(store, report, plan, tuple(sorted(skipped, key=lambda s: s.source)),
-                      _switched(manifest, settings.docs_dir, plan))
+    return SyncResult(store, report, plan, tuple(skipped), _switched(manifest, settings.docs_dir, plan))
 
 
 def _held(plan: SyncPlan, manifest: dict[str, Any], folder: Path) -> str:
@@ -210,12 +231,12 @@ def _held(plan: SyncPlan, manifest: dict[str, Any], folder: Path) -> str:
     return emptying_line(folder, manifest, len(documents)) if empties_index(documents, plan.removed) else ""
 
 
-def _switched(manifest: dict[str, Any], folder: Path, plan: SyncPlan) -> tuple[str, ...]:
+def _switched(manifest: dict[str, Any], folder: Path, plan: SyncPlan, planned: bool = False) -> tuple[str, ...]:
     recorded = manifest_folder(manifest)
     if recorded is None or folder_key(recorded) == folder_key(folder):
         return ()
     documents = manifest.get("documents", {})
-    return (switch_line(recorded, folder, len(set(documents) & set(plan.removed)), len(documents)),)
+    return (switch_line(recorded, folder, len(set(documents) & set(plan.removed)), len(documents), planned),)
 
 
 def _kept(previous: Store, plan: SyncPlan, embedder: Embedder, settings: Settings,
@@ -229,8 +250,9 @@ def _kept(previous: Store, plan: SyncPlan, embedder: Embedder, settings: Setting
     if settings_reason(manifest, embedder.name, settings):
         store, report = update_index(previous, "", list(previous.documents.values()), embedder, settings,
                                      progress, extra={"sources": manifest.get("sources", {})}, started=started)
-    skipped = tuple(Skipped(s, r["skipped"]) for s, r in sorted(manifest.get("sources", {}).get("files", {}).items())
-                    if "skipped" in r)
+    sources = manifest.get("sources", {})
+    left_out = sources.get("skipped", {s: r["skipped"] for s, r in sources.get("files", {}).items() if "skipped" in r})
+    skipped = tuple(Skipped(source, reason) for source, reason in sorted(left_out.items()))
     return SyncResult(store, replace(report, action="kept", reason=plan.held), plan, skipped)
 
 

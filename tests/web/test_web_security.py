@@ -102,6 +102,14 @@ def test_monitoring_and_run_history_are_off(server) -> None:
     assert get(server, "/gradio_api/run-history/connect", "POST")[0] in (404, 405)
 
 
+def test_startup_says_where_it_runs_and_does_not_suggest_a_public_link(server) -> None:
+    """Citebot is local and offline: the start-up output keeps Gradio's local URL line and drops its hint to
+    set `share=True` (which would tunnel the app through Gradio's servers)."""
+    log = server.log()
+    assert f"* Running on local URL:  http://127.0.0.1:{server.port}" in log.splitlines()
+    assert "share=True" not in log
+
+
 def test_the_blocked_paths_cover_the_index_and_the_documents(site) -> None:
     from bot.config import Settings
     from bot.faces.ui import blocked_paths
