@@ -4,9 +4,11 @@ Each variant is another invented document of a kind the shared field cases show 
 other ligatures, hyphens at page and column breaks, pages turned 270° and 180°, merged and empty table cells,
 a BOM with CRLF, Windows-1252 bytes inside UTF-8, zero-width joiners inside words, same-named files three
 folders deep, Word text boxes without a fallback copy and tables nested two deep. Binary and byte-exact
-files are written here so what they hold is readable in one place; the output is committed, so tests never
-run this. Run it from the repository root after changing a document: `python tests/fieldcase_variants/make.py`.
-It needs reportlab, pypdf and python-docx (requirements-dev.txt / requirements.txt) and Debian's DejaVu font.
+files (PDF, DOCX, legacy encodings, BOMs, CR/CRLF, invisible characters) are written here so what they hold
+is readable in one place; plain UTF-8 HTML, Markdown and text variants are committed as they are. The output
+is committed and the bytes are the same on every run, so tests never run this. Run it from the repository
+root after changing a document: `python tests/fieldcase_variants/make.py`. It needs reportlab, pypdf and
+python-docx (requirements-dev.txt / requirements.txt) and Debian's DejaVu font (fonts-dejavu-core).
 """
 
 from __future__ import annotations
@@ -408,11 +410,48 @@ def bom_front_matter() -> None:
     (folder / "sites.csv").write_bytes(b"\xef\xbb\xbf" + csv.replace("\n", "\r\n").encode())
 
 
+def hard_wrapped_crlf() -> None:
+    """A plain-text export (an e-mail, a terminal capture) hard-wrapped at 60 columns with CRLF: sentences
+    run over line ends, and paragraphs are separated by blank lines."""
+    import textwrap
+
+    paragraphs = [
+        "Minutes of the site committee",
+        "The committee agreed that the east gate will be closed to delivery lorries from the first of June, "
+        "because the new housing estate has made the lane too narrow for them to turn safely.",
+        "All deliveries will use the west gate, where the security guard checks every driver's booking "
+        "reference against the list sent by the goods-in office the evening before.",
+        "The next meeting is on the twelfth of July in the training room above the canteen.",
+    ]
+    text = "\r\n\r\n".join("\r\n".join(textwrap.wrap(p, 60)) for p in paragraphs) + "\r\n"
+    (_docs("09-crlf-hard-wrapped-text") / "minutes.txt").write_bytes(text.encode())
+
+
+def ligature_at_line_end() -> None:
+    """Ligatures next to a line-end hyphen ("of-/ﬁce", "ef-/ﬁcient", "traf-/ﬁc") and inside a heading of a
+    page turned with /Rotate 90."""
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+
+    def page(canvas: Canvas) -> None:
+        _lines(canvas, ["Depot Oﬃce Notes"], font="DejaVu", size=16, top=WIDTH - 60)
+        _lines(canvas, [
+            "The depot's new booking system is the most ef-",
+            "ﬁcient one we have tried, and it sends every driver a slot time by text message.",
+            "Visitors must report to the ground-ﬂoor of-",
+            "ﬁce next to the weighbridge before they enter the yard.",
+            "During the morning peak, traf-",
+            "ﬁc is directed to the overﬂow car park behind the workshop.",
+        ], font="DejaVu", top=WIDTH - 90)
+    _canvas_pdf(_docs("01-pdf-ligatures-hyphen-rotated") / "depot-notes.pdf", [page], rotate={0: 90},
+                landscape=frozenset({0}))
+
+
 def main() -> None:
     """Write every variant's generated documents."""
     for write in (ligatures, hyphen_breaks, rotated, wrapped_columns, encodings, bom_crlf, line_endings, invisible,
                   nested_same_names, word_boxes_tables, word_invisible_marks, word_controls_and_boxes,
-                  page_break_sentence, declared_wrongly, bom_front_matter):
+                  page_break_sentence, declared_wrongly, bom_front_matter, hard_wrapped_crlf,
+                  ligature_at_line_end):
         write()
 
 
