@@ -166,3 +166,6 @@ def test_markdown_front_matter_names_the_title_and_is_left_out(tmp_path):
     rule = tmp_path / "rule.md"  # a thematic break opening prose is not front matter
     rule.write_text("---\n\nSome text.\n\n---\nMore.\n")
     assert read_file(rule, "rule.md").text == "---\n\nSome text.\n\n---\nMore.\n"
+    prose = tmp_path / "prose.md"  # nor is a rule over "Note: …" and a line of prose
+    prose.write_text("---\nNote: this page is a draft.\nIt lists the rules.\n---\nMore.\n")
+    assert read_file(prose, "prose.md").text.startswith("---\nNote: this page")

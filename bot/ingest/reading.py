@@ -41,9 +41,12 @@ INLINE_HTML_BYTES = 2 * MB
 # Parsing costs ~60 µs per tag whatever the size (bench/fuzz_readers.py: 200,000 nested <div>s in 1.6 MB took
 # 17 s in-process, beyond any timeout), so a page with more tags than this is read in the child too (~1.2 s).
 INLINE_HTML_TAGS = 20_000
-# YAML front matter: `---`, then "key: value" lines (the first one a key), then `---` or `...`, within 4,000
-# characters; a `---` rule further down, or one opening prose, is left alone.
-_FRONT_MATTER = re.compile(r"---[ \t]*\n([\w-]+[ \t]*:[^\n]*\n(?:[^\n]*\n){0,100}?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+# YAML front matter: `---`, up to 100 YAML lines (the first a "key:"; then keys, "- " items, indented
+# continuations, comments or blank lines), then `---` or `...`. A `---` rule opening prose is left alone.
+# The line forms are told apart by their first character, so no line matches two ways (no backtracking blow-up).
+_YAML_LINE = r"(?:\w[\w-]*[ \t]*:[^\n]*|[ \t][^\n]*|-[ \t][^\n]*|#[^\n]*|)\n"
+_FRONT_MATTER = re.compile(rf"---[ \t]*\n(\w[\w-]*[ \t]*:[^\n]*\n(?:{_YAML_LINE}){{0,100}}?)(?:---|\.\.\.)"
+                           r"[ \t]*(?:\n|\Z)")
 _FRONT_TITLE = re.compile(r"^title[ \t]*:[ \t]*(\S[^\n]*)$", re.MULTILINE)
 
 
