@@ -69,6 +69,8 @@ VARIANTS_NOT_YET: dict[str, str] = {
                                         "thermometer's tolerance (question words shared, no supplier named)",
     "variant/06-html-two-row-header#4": "abstention: 'How many workers does the Arden plant employ?' is answered "
                                         "with the Arden row of the output table (the row names Arden, no workers)",
+    "variant/06-html-layout-table#6": "abstention: 'Who won the dog show last year?' is answered with the Dog show "
+                                      "row of the timetable (names the row, asks what no cell holds)",
     "variant/18-citation-answer-after-topic-sentence#1": "sentence scoring (compose): the answer quotes both "
         "sentences, but the topic sentence ('Staff parking is available…', the question's words) outscores "
         "'It costs 3 pounds per day…', so the citation highlights the topic sentence",

@@ -118,6 +118,19 @@ def test_html_header_rows_stacked_in_thead_become_one_header():
     assert text == "| Plant | Output 2024 | Output 2025 |\n|---|---|---|\n| Arden | 410 | 455 |"
 
 
+def test_html_layout_table_is_read_as_the_pages_content():
+    # Navigation in one cell, the article (headings, paragraphs, a data table) in the next: not one flattened
+    # "Home; News: ## Fair; …" row. A table whose cells hold only values stays a table (above).
+    page = b"""<table><tr><td><a href="/">Home</a><br><a href="/n">News</a></td><td><h2>Fair</h2>
+    <p>The fair is on the green.</p><table><tr><th>Event</th><th>Time</th></tr><tr><td>Dog show</td>
+    <td>11:00</td></tr></table><h2>Bins</h2><p>Bins go out on Tuesday.</p></td></tr></table>"""
+    _, text = read_html(page, "x")
+    assert text == ("Home\nNews\n\n## Fair\n\nThe fair is on the green.\n\n| Event | Time |\n|---|---|\n"
+                    "| Dog show | 11:00 |\n\n## Bins\n\nBins go out on Tuesday.")
+    _, text = read_html(b'<table role="presentation"><tr><td>Left.</td><td>Right.</td></tr></table>', "x")
+    assert text == "Left.\n\nRight."
+
+
 def test_html_definition_list_term_opens_its_definition():
     page = b"""<dl><dt>Lost property</dt><dd>Ask at platform 1.</dd><dt>Refunds:</dt><dd><p>Within 14 days.</p>
     <p>By card only.</p></dd><dt>Alone</dt></dl><p>After.</p>"""

@@ -11,7 +11,8 @@ and no `<th>`) becomes one "Key: value" block per row; any other table one "a | 
 spanning rows or columns (`rowspan`, `colspan`) is repeated in each, so every row keeps its key; header rows
 stacked in `<thead>` become one ("Output 2025"). A cell's paragraphs, list items and line breaks stay apart
 inside its one line; a table inside a cell is read after the table that holds it. A definition list's term
-goes before its definition ("Term: definition").
+goes before its definition ("Term: definition"). A table that only lays out the page (`html_grid`) is read
+as the page's content.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bs4.dammit import EncodingDetector
 
 from bot.errors import DocumentError
 from bot.ingest.decoding import clean_text, decode, guess_title
+from bot.ingest.readers.html_grid import fill_from_above, is_layout, merge_header_rows, own_rows, span
 from bot.ingest.tables import one_line, table_blocks
 
 _DROP = frozenset(("script", "style", "nav", "aside", "noscript", "template", "svg", "canvas", "iframe",
@@ -33,8 +35,8 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "body", "html", "blockquote", "pre", "figure",
                      "figcaption", "address", "details", "summary", "dl", "dt", "dd", "table", "thead", "tbody",
                      "tfoot", "caption", "hr", "form", "fieldset", "legend", "center"))
+_LAYOUT_CELLS = frozenset(("tr", "td", "th"))  # in a layout table, blocks like any <div>
 _BREAK = "\u2028"  # LINE SEPARATOR: a <br> in the buffer (and one written in the page is a line break too)
-_MAX_SPAN = 50  # colspan honoured up to this, so a hostile colspan="1000000" costs nothing
 
 
 def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
@@ -94,6 +96,7 @@ class _Walker:
         self.article_depth = 0
         self.articles = 0
         self.term = ""  # a <dt>'s text, waiting to open the definition that follows it
+        self.layout = 0  # layout tables being walked as content (`html_grid.is_layout`)
 
     def walk(self, root: Tag) -> None:
         stack: list[tuple[PageElement, bool]] = [(root, False)]
@@ -123,9 +126,15 @@ class _Walker:
         if name == "table":
             if self.in_cell:
                 self.nested.append(tag)
+            elif is_layout(tag):  # a page laid out in a table: its cells are read as the page's content
+                self.layout += 1
+                return True
             else:
                 self.tables(tag)
             return False
+        if self.layout and name in _LAYOUT_CELLS:
+            self.flush()
+            return True
         if name in _HEADINGS or name == "tr":
             self.flush()
             self.write_term()
@@ -161,6 +170,10 @@ class _Walker:
 
     def leave(self, tag: Tag) -> None:
         name = tag.name
+        if name == "table":  # only a layout table is walked, so only it is left
+            self.layout -= 1
+        if self.layout and name in _LAYOUT_CELLS:
+            self.flush()
         if name == "dt":
             self.term, self.buffer = " ".join("".join(self.buffer).replace(_BREAK, " ").split()), []
             return
@@ -209,10 +222,10 @@ class _Walker:
             rows: list[list[tuple[str, bool]]] = []  # per row: (cell text, is a <th>)
             in_head: list[bool] = []
             above: dict[int, tuple[tuple[str, bool], int]] = {}  # column → (cell, rows it still covers)
-            for row, head in _rows(queue.pop(0)):
+            for row, head in own_rows(queue.pop(0)):
                 cells: list[tuple[str, bool]] = []
                 for cell in row.find_all(["td", "th"], recursive=False):
-                    _fill_from_above(cells, above)
+                    fill_from_above(cells, above)
                     if cell.find(True) is None:  # text only (most cells): no walk needed
                         text = " ".join(cell.get_text().split())
                     else:
@@ -220,15 +233,15 @@ class _Walker:
                         walker.walk(cell)
                         queue.extend(walker.nested)
                         text = one_line([line for text, _, _ in walker.blocks for line in text.split("\n")])
-                    for _ in range(_span(cell)):
-                        if _span(cell, "rowspan") > 1:
-                            above[len(cells)] = ((text, cell.name == "th"), _span(cell, "rowspan") - 1)
+                    for _ in range(span(cell)):
+                        if span(cell, "rowspan") > 1:
+                            above[len(cells)] = ((text, cell.name == "th"), span(cell, "rowspan") - 1)
                         cells.append((text, cell.name == "th"))
-                _fill_from_above(cells, above)
+                fill_from_above(cells, above)
                 if any(text for text, _ in cells):
                     rows.append(cells)
                     in_head.append(head)
-            _merge_header_rows(rows, in_head)
+            merge_header_rows(rows, in_head)
             if rows:
                 texts = [[text for text, _ in row] for row in rows]
                 no_th = not any(is_th for row in rows for _, is_th in row)
@@ -251,42 +264,3 @@ class _Walker:
 def _first_number(ordered_list: Tag) -> int:
     start = ordered_list.get("start")
     return int(start) if isinstance(start, str) and start.strip().isdigit() else 1
-
-
-def _rows(table: Tag) -> list[tuple[Tag, bool]]:
-    """The table's own rows in order (not those of tables inside its cells), and whether each is in <thead>."""
-    rows: list[tuple[Tag, bool]] = []
-    for child in table.children:
-        if isinstance(child, Tag) and child.name == "tr":
-            rows.append((child, False))
-        elif isinstance(child, Tag) and child.name in ("thead", "tbody", "tfoot"):
-            rows.extend((tr, child.name == "thead") for tr in child.find_all("tr", recursive=False))
-    return rows
-
-
-def _span(cell: Tag, attribute: str = "colspan") -> int:
-    span = cell.get(attribute)
-    return min(int(span), _MAX_SPAN) if isinstance(span, str) and span.strip().isdigit() and int(span) > 0 else 1
-
-
-def _merge_header_rows(rows: list[list[tuple[str, bool]]], in_head: list[bool]) -> None:
-    """Header rows stacked above the body (a group heading spanning "2024" and "2025") become one header
-    row, each column naming its headings top down: "Output (tonnes) 2025"."""
-    lead = 0
-    while lead < len(rows) - 1 and (in_head[lead] or all(is_th for _, is_th in rows[lead])):
-        lead += 1
-    if lead < 2 or len({len(row) for row in rows[:lead]}) != 1:
-        return
-    merged = [(" ".join(dict.fromkeys(row[c][0] for row in rows[:lead] if row[c][0])), True)
-              for c in range(len(rows[0]))]
-    rows[:lead] = [merged]
-    in_head[:lead] = [True]
-
-
-def _fill_from_above(cells: list[tuple[str, bool]], above: dict[int, tuple[tuple[str, bool], int]]) -> None:
-    """Append to `cells` the cells that rows above span down into its next columns, counting each down."""
-    while len(cells) in above:
-        cell, left = above.pop(len(cells))
-        if left > 1:
-            above[len(cells)] = (cell, left - 1)
-        cells.append(cell)
