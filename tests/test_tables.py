@@ -162,6 +162,14 @@ def test_docx_rows_and_cells_in_content_controls_and_words_hyphens_are_read():
     assert "sent by e-mail to" in text and "The price-determining factors" in text  # w:noBreakHyphen
 
 
+def test_docx_layout_table_is_read_as_its_headings_and_paragraphs():
+    path = Path(__file__).parent / "fieldcase_variants" / "14-docx-layout-table" / "docs" / "newsletter.docx"
+    _, text = read_docx(path, "newsletter")
+    assert text.startswith("School newsletter\n\n## Sports day\n\nSports day is on the 14th of June")
+    assert "closes the afternoon.\n\n## Library\n\nThe library is open every lunchtime" in text
+    assert text.endswith("ten pence a day.\n\nThe office is closed on the last Friday of term.")
+
+
 def test_docx_text_box_once_nested_table_key_values_and_notes(tmp_path):
     title, text = read_docx(write_rich_docx(tmp_path / "site.docx"), "site")
     assert text.count("Visitors collect lanyards from desk 9.") == 1  # mc:Choice read, mc:Fallback not

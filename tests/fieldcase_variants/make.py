@@ -446,12 +446,38 @@ def ligature_at_line_end() -> None:
                 landscape=frozenset({0}))
 
 
+def word_layout_table() -> None:
+    """A newsletter laid out in a one-row, two-column Word table: each cell a heading and paragraphs."""
+    document = docx.Document()
+    document.core_properties.created = document.core_properties.modified = datetime(2026, 1, 1, tzinfo=UTC)
+    document.add_heading("School newsletter", 0)
+    table = document.add_table(rows=1, cols=2)
+    columns = {"Sports day": ["Sports day is on the 14th of June on the upper field, and parents are welcome "
+                              "from 1 pm.", "The egg and spoon race starts at 2 pm sharp, and the relay closes "
+                              "the afternoon."],
+               "Library": ["The library is open every lunchtime except Fridays, when the shelves are tidied.",
+                           "Overdue books are charged at ten pence a day."]}
+    for cell, (heading, paragraphs) in zip(table.rows[0].cells, columns.items(), strict=True):
+        cell.paragraphs[0].text = heading
+        cell.paragraphs[0].style = document.styles["Heading 2"]
+        for text in paragraphs:
+            cell.add_paragraph(text)
+    document.add_paragraph("The office is closed on the last Friday of term.")
+    base = io.BytesIO()
+    document.save(base)
+    path = _docs("14-docx-layout-table") / "newsletter.docx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            out.writestr(zipfile.ZipInfo(item.filename, (2026, 1, 1, 0, 0, 0)), source.read(item.filename),
+                         zipfile.ZIP_DEFLATED)
+
+
 def main() -> None:
     """Write every variant's generated documents."""
     for write in (ligatures, hyphen_breaks, rotated, wrapped_columns, encodings, bom_crlf, line_endings, invisible,
                   nested_same_names, word_boxes_tables, word_invisible_marks, word_controls_and_boxes,
                   page_break_sentence, declared_wrongly, bom_front_matter, hard_wrapped_crlf,
-                  ligature_at_line_end):
+                  ligature_at_line_end, word_layout_table):
         write()
 
 

@@ -11,7 +11,8 @@ A footnote or endnote reference becomes `[n]` in the text and the note itself a 
 closing "Notes" heading, so a cited sentence brings its note along. A table's first row is its header when
 Word marks it (repeat as header row, or all bold) or, in a table of three or more columns, when it holds no
 digits; a two-column table without one is read as "Key: value" lines. A cell merged across columns
-(`w:gridSpan`) or down rows (`w:vMerge`) is repeated in each, so every row keeps its key. The archive's
+(`w:gridSpan`) or down rows (`w:vMerge`) is repeated in each, so every row keeps its key; a table that
+only lays out the page (a heading or prose in a cell) is read as the paragraphs it holds. The archive's
 unpacked size is checked first so a zip bomb is refused before it is parsed. Old binary .doc files,
 headers, footers and comments are not read.
 """
@@ -37,6 +38,7 @@ from bot.ingest.decoding import clean_text, guess_title
 from bot.ingest.tables import one_line, table_blocks
 
 MAX_UNPACKED = 512 * 1024 * 1024
+LAYOUT_TEXT = 300  # a cell with this much text in two or more paragraphs holds prose, not a value
 _HEADING_STYLE = re.compile(r"Heading (\d)")
 _INVALID = ("the file is not a valid Word document (.docx); open it in Word or LibreOffice and save it again "
             "as .docx")
@@ -97,6 +99,9 @@ class _Reader:
                 if block:
                     blocks.append(block)
                 todo.extendleft(reversed([child for box in boxes for child in box.iterchildren()]))
+            elif element.tag == _TBL and self.lays_out(element):  # its cells are read as the page they make up
+                todo.extendleft(reversed([child for tr in _controlled(element, _TR) for tc in _controlled(tr, _TC)
+                                          for child in _controlled(tc, _P, _TBL)]))
             elif element.tag == _TBL:
                 table, inner = self.table(element)
                 blocks.extend(table)
@@ -130,8 +135,7 @@ class _Reader:
     def paragraph(self, element: Any, text: str) -> str:
         if not text:
             return ""
-        style = Paragraph(element, self.document).style
-        name = (style.name or "") if style is not None else ""
+        name = self.style_name(element)
         heading = _HEADING_STYLE.fullmatch(name)
         if heading:
             return "#" * min(int(heading.group(1)), 6) + " " + text
@@ -140,6 +144,25 @@ class _Reader:
         if name == "Title" and not self.title:
             self.title = text
         return text
+
+    def style_name(self, element: Any) -> str:
+        style = Paragraph(element, self.document).style
+        return (style.name or "") if style is not None else ""
+
+    def lays_out(self, element: Any) -> bool:
+        """A table that lays out the page (a newsletter's columns, a CV's sidebar) rather than holding data:
+        one of its own cells holds a heading, or prose (two or more paragraphs and LAYOUT_TEXT characters)."""
+        for tr in _controlled(element, _TR):
+            for tc in _controlled(tr, _TC):
+                texts = []
+                for p in _controlled(tc, _P):
+                    text = self.text(p)[0]
+                    if text and _HEADING_STYLE.fullmatch(self.style_name(p)):
+                        return True
+                    texts.append(text)
+                if sum(1 for t in texts if t) >= 2 and sum(map(len, texts)) >= LAYOUT_TEXT:
+                    return True
+        return False
 
     def table(self, element: Any) -> tuple[list[str], list[Any]]:
         """The table's blocks, and what its cells hold that is read after it (nested tables, text boxes)."""
