@@ -8,12 +8,15 @@ its headings in the next) is walked as ordinary content, not flattened into one 
 
 from __future__ import annotations
 
-from bs4 import Tag
+from collections import deque
+
+from bs4 import NavigableString, Tag
 
 MAX_SPAN = 50  # colspan and rowspan honoured up to this, so a hostile colspan="1000000" costs nothing
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_PROSE_BLOCKS = ("p", "div", "ul", "ol", "blockquote", "table")
+_PROSE_BLOCKS = ("p", "div", "ul", "ol", "blockquote")
 LAYOUT_TEXT = 300  # a cell with this much text in two or more blocks holds prose, not a value
+LOOK_AT = 400  # elements of a cell looked at for a heading or prose
 
 
 def is_layout(table: Tag) -> bool:
@@ -21,14 +24,28 @@ def is_layout(table: Tag) -> bool:
     of its own cells holds a heading, or prose (two or more blocks and LAYOUT_TEXT characters)."""
     if table.get("role") in ("presentation", "none"):
         return True
-    for row, _ in own_rows(table):
-        for cell in row.find_all(["td", "th"], recursive=False):
-            if cell.find(_HEADINGS) is not None:
-                return True
-            blocks = cell.find_all(_PROSE_BLOCKS, recursive=False)
-            if len(blocks) >= 2 and len(cell.get_text()) >= LAYOUT_TEXT:
-                return True
-    return False
+    return any(_holds_prose(cell) for row, _ in own_rows(table)
+               for cell in row.find_all(["td", "th"], recursive=False))
+
+
+def _holds_prose(cell: Tag) -> bool:
+    """A heading, or two blocks and LAYOUT_TEXT characters, among the first LOOK_AT elements of `cell`, tables
+    inside it left out: each element is looked at for its nearest table only, and at most so many times, so
+    a hostile page of tables nested 100 000 deep costs no more than reading it."""
+    blocks = chars = seen = 0
+    todo = deque([cell])
+    while todo and seen < LOOK_AT:
+        node = todo.popleft()
+        seen += 1
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                chars += len(child.strip())
+            elif isinstance(child, Tag) and child.name != "table":
+                if child.name in _HEADINGS:
+                    return True
+                blocks += node is cell and child.name in _PROSE_BLOCKS
+                todo.append(child)
+    return blocks >= 2 and chars >= LAYOUT_TEXT
 
 
 def own_rows(table: Tag) -> list[tuple[Tag, bool]]:
