@@ -105,6 +105,17 @@ def test_max_chars_too_small_is_refused() -> None:
         chunk_document(seed_doc(), max_chars=50)
 
 
+def test_a_list_items_first_sentence_starts_after_its_bullet_or_number() -> None:
+    text = "# Toner\n\n- Toner is ordered by the office manager.\n3. Empty cartridges go back. Then ring.\n"
+    doc = Document("t.md", "Toner", text)
+    chunks = chunk_document(doc)
+    assert_rebuilds(doc, chunks)
+    assert [c.text for c in chunks] == ["- Toner is ordered by the office manager.",
+                                        "3. Empty cartridges go back. Then ring."]
+    assert [[doc.text[a:b] for a, b in c.sentences] for c in chunks] == [
+        ["Toner is ordered by the office manager."], ["Empty cartridges go back.", "Then ring."]]
+
+
 def test_passages_are_numbered_within_their_section() -> None:
     doc = Document("b.md", "b", "# Alpha\n\nFirst alpha.\n\nSecond alpha.\n\n# Beta\n\nFirst beta.\n\n- a beta item\n")
     assert [c.location for c in chunk_document(doc)] == [

@@ -1,4 +1,5 @@
-"""Every field case in ../shared/fieldcases/ answered well, through the whole bot with the default embedder.
+"""Every field case in ../shared/fieldcases/, and every variant in tests/fieldcase_variants/, answered well,
+through the whole bot with the default embedder.
 
 A field case is a small folder of documents that reproduces a failure people report with document-QA tools
 (see its README). "Answered well" is the README's rule: the answer does not abstain and the text before its
@@ -7,6 +8,9 @@ null` means the bot must abstain. A case's notes add checks, applied here by wha
 `check_location` (the first citation's location names that heading, and no U+FEFF in title or cited text)
 and, for the cases whose notes say "exact sentence", the first citation's sentence equals `expect`.
 One index is built per case folder with the product's own embedder (int8 ONNX, as `make demo` runs it).
+The variants are invented documents of the same kinds as the shared cases (other ligatures, hyphens at page
+and column breaks, other rotations, merged cells, BOM with CRLF, …; see tests/fieldcase_variants/make.py):
+a fix must hold for the kind, not the file. Their ids start with "variant/".
 """
 
 from __future__ import annotations
@@ -14,18 +18,22 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from bot.assistant import Citebot
 from bot.config import Settings
 from bot.embed.choose import make_embedder
+from bot.embed.fake import FakeEmbedder
 from bot.types import Answer
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.slow
 CASES = SHARED / "fieldcases"
+VARIANTS = Path(__file__).resolve().parent / "fieldcase_variants"
 CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "case.json").is_file()) if CASES.is_dir() else []
+VARIANT_DIRS = sorted(p for p in VARIANTS.iterdir() if (p / "case.json").is_file())
 _FIRST_MARK = re.compile(r"\[\d+\]")
 
 
@@ -38,21 +46,37 @@ def _exact_sentence(case: dict) -> bool:
     return "exact sentence" in notes and "citation.sentence.text" in notes
 
 
-def _questions() -> list[tuple[str, dict, dict]]:
+def _questions(folders: list[Path], prefix: str = "") -> list[tuple[str, dict, dict]]:
     out = []
-    for folder in CASE_DIRS:
+    for folder in folders:
         case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
         for i, q in enumerate(case["questions"]):
-            out.append((f"{folder.name}#{i + 1}", case, q))
+            out.append((f"{prefix}{folder.name}#{i + 1}", case, q))
     return out
 
 
-QUESTIONS = _questions()
+QUESTIONS = _questions(CASE_DIRS)
+VARIANT_QUESTIONS = _questions(VARIANT_DIRS, "variant/")
 # Failing before the document-fidelity work (issue 12). Strict: a fixed case XPASSes and fails the run until
 # it is removed here, so this list only shrinks. Empty when issue 12 is resolved.
 NOT_YET: set[str] = set()
 PARAMS = [pytest.param(c, case, q, id=c, marks=[pytest.mark.xfail(strict=True, reason="issue 12")] if c in NOT_YET
                        else []) for c, case, q in QUESTIONS]
+# Variants whose fault is in answer scoring or abstention (bot/answer/, tuned.json), left as they are while the
+# held-out figures measured with that tuning stand: question id → why. Strict like NOT_YET, so it only shrinks.
+VARIANTS_NOT_YET: dict[str, str] = {
+    "variant/15-pdf-rotated-270-180#5": "abstention: 'Which supplier sells the thermometers?' is answered with the "
+                                        "thermometer's tolerance (question words shared, no supplier named)",
+    "variant/06-html-two-row-header#4": "abstention: 'How many workers does the Arden plant employ?' is answered "
+                                        "with the Arden row of the output table (the row names Arden, no workers)",
+    "variant/06-html-layout-table#6": "abstention: 'Who won the dog show last year?' is answered with the Dog show "
+                                      "row of the timetable (names the row, asks what no cell holds)",
+    "variant/18-citation-answer-after-topic-sentence#1": "sentence scoring (compose): the answer quotes both "
+        "sentences, but the topic sentence ('Staff parking is available…', the question's words) outscores "
+        "'It costs 3 pounds per day…', so the citation highlights the topic sentence",
+}
+VARIANT_PARAMS = [pytest.param(c, case, q, id=c, marks=[pytest.mark.xfail(strict=True, reason=VARIANTS_NOT_YET[c])]
+                               if c in VARIANTS_NOT_YET else []) for c, case, q in VARIANT_QUESTIONS]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +87,8 @@ def case_bots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Citebot]:
 
     def get(name: str) -> Citebot:
         if name not in bots:
-            settings = Settings(docs_dir=CASES / name / "docs", index_dir=tmp_path_factory.mktemp(name))
+            folder = VARIANTS / name.removeprefix("variant/") if name.startswith("variant/") else CASES / name
+            settings = Settings(docs_dir=folder / "docs", index_dir=tmp_path_factory.mktemp(folder.name))
             bots[name] = Citebot(settings, embedder=embedder)
             bots[name].open()
         return bots[name]
@@ -80,6 +105,16 @@ def first_cited_text(answer: Answer) -> str:
 @pytest.mark.skipif(not CASE_DIRS, reason=f"{CASES} is missing (the shared folder sits beside the repository)")
 @pytest.mark.parametrize(("case_id", "case", "q"), PARAMS)
 def test_field_case_is_answered_well(case_bots, case_id: str, case: dict, q: dict) -> None:
+    _check(case_bots, case_id, case, q)
+
+
+@pytest.mark.parametrize(("case_id", "case", "q"), VARIANT_PARAMS)
+def test_field_case_variant_is_answered_well(case_bots, case_id: str, case: dict, q: dict) -> None:
+    _check(case_bots, case_id, case, q)
+
+
+def _check(case_bots, case_id: str, case: dict, q: dict) -> None:
+    """The README's rule for one question, and the checks its case's notes ask for."""
     bot = case_bots(case_id.split("#")[0])
     answer = bot.ask(q["q"])
     if q["expect"] is None:
@@ -105,3 +140,24 @@ def test_the_rule_reads_the_first_cited_sentence() -> None:
     assert first_cited_text(answer) == "The bin is blue "
     assert _fold("GREEN bin") not in _fold(first_cited_text(answer))
     assert _fold("Zu\u0308rich") == _fold("zürich")
+
+
+def _same_names(folder: Path) -> bool:
+    names = [p.name.casefold() for p in (folder / "docs").rglob("*") if p.is_file()]
+    stems = [p.stem.casefold() for p in (folder / "docs").rglob("*") if p.is_file()]
+    return len(set(names)) < len(names) or len(set(stems)) < len(stems)
+
+
+SAME_NAMES = [p for p in CASE_DIRS + VARIANT_DIRS if _same_names(p)]
+
+
+@pytest.mark.parametrize("folder", SAME_NAMES, ids=lambda p: p.name)
+def test_same_named_files_are_all_indexed_and_stay_indexed_across_runs(tmp_path, folder: Path) -> None:
+    # The kind's second half: a second run over the same index (a sync) must not drop or merge any of them.
+    docs = folder / "docs"
+    files = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    assert len(files) >= 2
+    for _ in range(2):
+        bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index", model="fake"), embedder=FakeEmbedder())
+        bot.open()
+        assert sorted(bot.store.documents) == files

@@ -91,6 +91,12 @@ def test_pdf_without_title_uses_its_first_line_and_opens_without_owner_password(
     assert doc.title == "Owl Field Notes" and doc.pages == (0, 57, 59)
 
 
+def test_pdf_whose_metadata_title_is_a_placeholder_and_first_line_a_sentence_is_named_by_its_file(tmp_path):
+    path = tmp_path / "archive-rules.pdf"
+    path.write_bytes(pdf_bytes(["Visitors sign the register.\nBoxes come up from the stacks."], title="(anonymous)"))
+    assert read_file(path, "archive-rules.pdf").title == "archive-rules"
+
+
 def test_docx_headings_lists_tables_and_title(tmp_path):
     (tmp_path / "docs").mkdir()
     write_docx(tmp_path / "docs" / "orchard.docx")

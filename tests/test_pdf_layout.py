@@ -113,6 +113,28 @@ def test_two_columns_are_read_column_by_column(tmp_path):
     assert _blocks(doc.text) == PARAS * 3
 
 
+def test_a_word_broken_at_the_foot_of_a_column_is_joined_however_short_its_line(tmp_path):
+    # The left column's last line is short ("new dispatch soft-"): room enough for the next word, which alone
+    # would mean a paragraph ended there; the hyphen after a letter says the word goes on in the next column.
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("Helvetica", 10)
+    left = ["Pallets are counted twice in every", "quarter, once in the first week and",
+            "once in the last week.", "", "The dispatch office replaced its", "paper pick lists in February. The",
+            "new dispatch soft-"]
+    right = ["ware reduced picking errors by a", "third within six weeks. Drivers", "now plan their routes a day",
+             "ahead and load the vans in the", "order of their stops."]
+    for x, lines in ((72, left), (A4[0] / 2 + 10, right)):
+        for n, line in enumerate(lines):
+            canvas.drawString(x, 700 - 13 * n, line)
+    canvas.save()
+    assert read_file(path, "columns.pdf").text == (
+        "Pallets are counted twice in every quarter, once in the first week and once in the last week.\n\n"
+        "The dispatch office replaced its paper pick lists in February. The new dispatch software reduced "
+        "picking errors by a third within six weeks. Drivers now plan their routes a day ahead and load the "
+        "vans in the order of their stops.")
+
+
 def test_headings_by_size_weight_or_number_become_sections(tmp_path):
     plain = ParagraphStyle("plain", parent=BODY)
     story = [Paragraph("Harbour rules", HEADING), Paragraph(OPENING, BODY),
@@ -138,6 +160,9 @@ def test_the_document_decides_a_hyphen_before_the_word_list():
     assert Hyphens("").join("the price-", "determining factors") == "the price-determining factors"
     assert Hyphens("").join("state-of-the-", "art") == "state-of-the-art"
     assert Hyphens("").join("a soft\u00ad", "ware") == "a software"
+    assert Hyphens("").join("at Trinité-", "du-Mont church") == "at Trinité-du-Mont church"  # broken at its hyphen
+    assert Hyphens("").join("the wor-", "st-case plan") == "the worst-case plan"  # inside a compound's word
+    assert Hyphens("").join("the interoper-", "ability tests") == "the interoperability tests"
 
 
 def test_ligature_glyphs_become_letters():

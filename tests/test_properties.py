@@ -9,6 +9,7 @@ sentences lie inside it, in order, with only whitespace between them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -73,8 +74,11 @@ def test_chunk_spans_rebuild_the_text(text: str, max_chars: int) -> None:
         assert cursor <= chunk.start < chunk.end <= len(text)
         assert only_context(text, cursor, chunk.start)  # only whitespace, headings, table headers between chunks
         assert chunk.text == chunk.text.strip() and len(chunk.text) <= max_chars
-        assert chunk.sentences and chunk.sentences[0][0] == chunk.start and chunk.sentences[-1][1] == chunk.end
-        inner = chunk.start
+        assert chunk.sentences and chunk.sentences[-1][1] == chunk.end
+        # the first sentence starts the passage, or follows a list item's bullet or number ("- ", "3. ")
+        lead = text[chunk.start:chunk.sentences[0][0]]
+        assert lead == "" or (chunk.kind == "bullet" and re.fullmatch(r"(?:[-*•▪‣◦]|\d{1,3}[.)])[ \t]+", lead))
+        inner = chunk.start + len(lead)
         for start, end in chunk.sentences:
             assert inner <= start < end <= chunk.end  # sentences lie inside the chunk, in order
             assert text[inner:start].isspace() or inner == start

@@ -1,6 +1,8 @@
 """Tables as rows with their header: the pipe-table contract, one passage per row matched with its column
 names, the header never split off, and HTML and Word tables written in that contract."""
 
+from pathlib import Path
+
 import pytest
 from docmakers import write_rich_docx
 
@@ -94,6 +96,78 @@ def test_html_tables_header_key_value_nested_and_cells_apart():
 def test_html_br_is_a_line_break_not_glue():
     _, text = read_html(b"<div>Line one.<br>Line two<br/>Line three</div><p>Next</p>", "x")
     assert text == "Line one.\nLine two\nLine three\n\nNext"
+
+
+def test_html_rowspan_repeats_the_cell_in_the_rows_it_covers():
+    # Without it the second row would shift left: "| 12:40 | 13:35 |  |", its route lost.
+    page = b"""<table><tr><th>Route</th><th>Depart</th><th>Arrive</th></tr>
+    <tr><td rowspan="2">Coastal</td><td>08:10</td><td>09:05</td></tr><tr><td>12:40</td><td>13:35</td></tr>
+    <tr><td>Valley</td><td rowspan="2" colspan="2">suspended</td></tr><tr><td>Hill</td></tr>
+    <tr><td>Harbour</td><td></td><td>on request</td></tr></table>"""
+    _, text = read_html(page, "x")
+    assert text == ("| Route | Depart | Arrive |\n|---|---|---|\n| Coastal | 08:10 | 09:05 |\n"
+                    "| Coastal | 12:40 | 13:35 |\n| Valley | suspended | suspended |\n"
+                    "| Hill | suspended | suspended |\n| Harbour |  | on request |")
+
+
+def test_html_header_rows_stacked_in_thead_become_one_header():
+    page = b"""<table><thead><tr><th rowspan="2">Plant</th><th colspan="2">Output</th></tr>
+    <tr><th>2024</th><th>2025</th></tr></thead>
+    <tbody><tr><th scope="row">Arden</th><td>410</td><td>455</td></tr></tbody></table>"""
+    _, text = read_html(page, "x")
+    assert text == "| Plant | Output 2024 | Output 2025 |\n|---|---|---|\n| Arden | 410 | 455 |"
+
+
+def test_html_layout_table_is_read_as_the_pages_content():
+    # Navigation in one cell, the article (headings, paragraphs, a data table) in the next: not one flattened
+    # "Home; News: ## Fair; …" row. A table whose cells hold only values stays a table (above).
+    page = b"""<table><tr><td><a href="/">Home</a><br><a href="/n">News</a></td><td><h2>Fair</h2>
+    <p>The fair is on the green.</p><table><tr><th>Event</th><th>Time</th></tr><tr><td>Dog show</td>
+    <td>11:00</td></tr></table><h2>Bins</h2><p>Bins go out on Tuesday.</p></td></tr></table>"""
+    _, text = read_html(page, "x")
+    assert text == ("Home\nNews\n\n## Fair\n\nThe fair is on the green.\n\n| Event | Time |\n|---|---|\n"
+                    "| Dog show | 11:00 |\n\n## Bins\n\nBins go out on Tuesday.")
+    _, text = read_html(b'<table role="presentation"><tr><td>Left.</td><td>Right.</td></tr></table>', "x")
+    assert text == "Left.\n\nRight."
+
+
+def test_html_definition_list_term_opens_its_definition():
+    page = b"""<dl><dt>Lost property</dt><dd>Ask at platform 1.</dd><dt>Refunds:</dt><dd><p>Within 14 days.</p>
+    <p>By card only.</p></dd><dt>Alone</dt></dl><p>After.</p>"""
+    _, text = read_html(page, "x")
+    assert text == "Lost property: Ask at platform 1.\n\nRefunds: Within 14 days.\n\nBy card only.\n\nAlone\n\nAfter."
+
+
+def test_docx_merged_cells_repeat_and_text_boxes_without_a_fallback_are_read():
+    # The field-case variant's Word file (tests/fieldcase_variants/make.py writes it): vMerge, gridSpan, an
+    # empty cell, a VML-only and a DrawingML-only text box, a table nested two deep, a box in a cell.
+    path = Path(__file__).parent / "fieldcase_variants" / "14-docx-vml-box-deep-tables" / "docs" / "warehouse.docx"
+    _, text = read_docx(path, "warehouse")
+    assert ("| Team | Day | Lead |\n|---|---|---|\n| Packing | Monday | Hana |\n| Packing | Tuesday | Viktor |\n"
+            "| Loading | closed for stocktake | closed for stocktake |\n| Returns | Friday |  |") in text
+    assert "Read this before your first shift.\n\nThe first-aid room is on floor 3." in text
+    assert "Lockers are emptied every Sunday night.\n\nThe security desk can be reached on extension 5150." in text
+    assert "Budget codes\n\nTravel\n\nMileage code: MLG-31\n\nPost room: Ground floor\n\nReturns are collected" in text
+
+
+def test_docx_rows_and_cells_in_content_controls_and_words_hyphens_are_read():
+    variants = Path(__file__).parent / "fieldcase_variants"
+    _, text = read_docx(variants / "14-docx-content-controls-box-in-box" / "docs" / "office.docx", "office")
+    assert ("| Room | Owner | Seats |\n|---|---|---|\n| Lark | Finance | 8 |\n| Wren | Legal | 14 |\n"
+            "| Heron | Design | 6 |") in text  # rows in w:sdt (a repeating section), a cell's text in one
+    assert ("Front desk\n\nNight calls go to the duty manager.\n\nWi-Fi network: GuestNet\n\n"
+            "Wi-Fi code: plover-82") in text  # a text box in a text box, a table in the outer one
+    _, text = read_docx(variants / "10-docx-soft-and-nobreak-hyphens" / "docs" / "notes.docx", "notes")
+    assert "The interoperability tests passed" in text  # w:softHyphen
+    assert "sent by e-mail to" in text and "The price-determining factors" in text  # w:noBreakHyphen
+
+
+def test_docx_layout_table_is_read_as_its_headings_and_paragraphs():
+    path = Path(__file__).parent / "fieldcase_variants" / "14-docx-layout-table" / "docs" / "newsletter.docx"
+    _, text = read_docx(path, "newsletter")
+    assert text.startswith("School newsletter\n\n## Sports day\n\nSports day is on the 14th of June")
+    assert "closes the afternoon.\n\n## Library\n\nThe library is open every lunchtime" in text
+    assert text.endswith("ten pence a day.\n\nThe office is closed on the last Friday of term.")
 
 
 def test_docx_text_box_once_nested_table_key_values_and_notes(tmp_path):

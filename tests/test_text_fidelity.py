@@ -10,6 +10,7 @@ from bot.embed.choose import embedder_name, make_embedder
 from bot.embed.fake import FakeEmbedder
 from bot.ingest.chunking import SENTENCE_PIECE, chunk_document, split_sentences
 from bot.ingest.decoding import decode
+from bot.ingest.readers.html import read_html
 from bot.ingest.reading import read_file
 from bot.store.folding import fold
 from bot.store.lexical import tokenize
@@ -38,6 +39,19 @@ def test_utf8_with_two_stray_bytes_keeps_utf8_and_repairs_only_those():
     raw = "Straße nach Genève und Köln ".encode() + b"\x96 " + "Gebühr ".encode() + b"\x80" + b"5\n"
     assert decode(raw) == ("Straße nach Genève und Köln – Gebühr €5\n",
                            "UTF-8 with 2 invalid bytes read as Windows-1252")
+
+
+def test_utf8_with_more_stray_bytes_than_good_letters_stays_utf8_when_those_letters_are_western():
+    # One good "é" and seven pasted Windows-1252 bytes: read as Windows-1252 the é would become "Ã©".
+    raw = "Le café ".encode() + b"\x93soup\x94 \x804.20, chef\x92s special \x96 curry \x96 \x806.50\n"
+    assert decode(raw) == ("Le café “soup” €4.20, chef’s special – curry – €6.50\n",
+                           "UTF-8 with 7 invalid bytes read as Windows-1252")
+
+
+def test_windows_1252_whose_bytes_happen_to_form_utf8_stays_windows_1252():
+    # "ß“" is DF 93 in Windows-1252, valid UTF-8 for U+07D3 (an NKo letter): no Western text holds that.
+    text = "Die „Straße“ ist gesperrt, sagt „Müller“.\n"
+    assert decode(text.encode("cp1252")) == (text, "Windows-1252")
 
 
 def test_the_build_report_names_files_that_were_not_utf8(tmp_path):
@@ -135,3 +149,23 @@ def test_a_windows_1252_csv_is_decoded_and_reported_too(tmp_path):
     doc = read_file(path, "prices.csv")
     assert (doc.encoding, doc.text) == ("Windows-1252", "| Stadt | Preis |\n|---|---|\n| Köln | 5 € |\n"
                                                         "| Düsseldorf | 7 € |")
+
+
+def test_html_that_says_utf8_but_is_windows_1252_is_decoded_not_replaced():
+    page = '<html><head><meta charset="utf-8"><title>Café</title></head><body><p>Salad “house” €7.80</p>'
+    title, text = read_html(page.encode("cp1252"), "menu")
+    assert (title, text) == ("Café", "Salad “house” €7.80")
+    assert read_html(page.encode("utf-8"), "menu") == ("Café", "Salad “house” €7.80")  # a true UTF-8 page
+
+
+def test_markdown_front_matter_names_the_title_and_is_left_out(tmp_path):
+    path = tmp_path / "travel.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\ntitle: 'Travel policy'\r\ntags: [a, b]\r\n---\r\n\r\nTrains are booked.\r\n")
+    doc = read_file(path, "travel.md")
+    assert (doc.title, doc.text) == ("Travel policy", "\nTrains are booked.\n")
+    rule = tmp_path / "rule.md"  # a thematic break opening prose is not front matter
+    rule.write_text("---\n\nSome text.\n\n---\nMore.\n")
+    assert read_file(rule, "rule.md").text == "---\n\nSome text.\n\n---\nMore.\n"
+    prose = tmp_path / "prose.md"  # nor is a rule over "Note: …" and a line of prose
+    prose.write_text("---\nNote: this page is a draft.\nIt lists the rules.\n---\nMore.\n")
+    assert read_file(prose, "prose.md").text.startswith("---\nNote: this page")

@@ -4,7 +4,8 @@ Structure-aware and pure: paragraphs, list items, reference entries (`[1] Author
 and each row of a pipe table (`tables`) become their own passage; long paragraphs are packed from whole
 sentences up to `max_chars`, and a sentence with no punctuation for `SENTENCE_MAX` characters is cut at a
 list or clause boundary. A title line and Markdown-style headings are not passages: they are the `section`
-of the passages under them (a heading alone is no answer), unless a document has nothing else. A table row
+of the passages under them (a heading alone is no answer), unless a document has nothing else. A list item's
+first sentence starts after its bullet or number, which stays in the passage. A table row
 keeps its column names in `search_text`. Only whitespace and that context (headings, a table's header and
 separator lines) lie between passages, so the spans rebuild the source text. It does not read files (see
 `reading`) and knows nothing of embeddings.
@@ -26,7 +27,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-CHUNKING_VERSION = 3  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
+CHUNKING_VERSION = 4  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
 # Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
 # characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
 # space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.
@@ -89,12 +90,14 @@ def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[
     # Numbered within their section, as the location reads ("Beta › paragraph 1" is Beta's first paragraph).
     counts: dict[tuple[str, str], int] = {}
 
-    def add(kind: str, piece: list[tuple[int, int]], chunk_section: str, search_text: str = "") -> None:
+    def add(kind: str, piece: list[tuple[int, int]], chunk_section: str, search_text: str = "",
+            start: int | None = None) -> None:
         counts[(kind, chunk_section)] = ordinal = counts.get((kind, chunk_section), 0) + 1
+        start = piece[0][0] if start is None else start
         chunks.append(Chunk(
-            doc_id=doc.doc_id, start=piece[0][0], end=piece[-1][1], text=doc.text[piece[0][0]:piece[-1][1]],
+            doc_id=doc.doc_id, start=start, end=piece[-1][1], text=doc.text[start:piece[-1][1]],
             kind=kind, section=chunk_section, ordinal=ordinal, sentences=tuple(piece),
-            page=doc.page_at(piece[0][0]), search_text=search_text, mark=doc.mark_at(piece[0][0]),
+            page=doc.page_at(start), search_text=search_text, mark=doc.mark_at(start),
         ))
 
     for i, (start, end, is_table) in enumerate(_blocks(doc.text)):
@@ -115,13 +118,22 @@ def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[
             section = section if kind == "title" and heading == doc.title else heading  # the title is shown anyway
             if not headings_are_passages:
                 continue
+        marker = None
         if kind == "reference":
             sentences = [(start, end)]  # an entry is one citation, not prose to split
         else:
-            sentences = split_sentences(doc.text, start, end)
+            # A list item's passage keeps its "- " or "3. ", its first sentence does not: a cited sentence
+            # is the words a reader quotes, and its highlight starts at them.
+            marker = _BULLET.match(block) if kind == "bullet" else None
+            body = start + marker.end() - 1 if marker else start
+            sentences = split_sentences(doc.text, body, end)
+            if marker and sentences:
+                sentences[0] = (start, sentences[0][1])  # the marker counts towards the passage's length
         chunk_section = section or ("References" if kind == "reference" else "")
-        for piece in _pack(doc.text, sentences, max_chars):
-            add(kind, piece, chunk_section)
+        for n, piece in enumerate(_pack(doc.text, sentences, max_chars)):
+            if n == 0 and marker:
+                piece[0] = (body, piece[0][1])
+            add(kind, piece, chunk_section, start=start if n == 0 else None)
     return chunks
 
 

@@ -45,23 +45,34 @@ def decode(raw: bytes) -> tuple[str, str]:
         return clean_text(raw.decode("utf-8")), ""
     except UnicodeDecodeError:
         pass
-    text, bad = _utf8_with_repairs(raw)
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    if 0 < bad <= non_ascii - bad:  # at least as many good multi-byte characters as bad bytes
+    text, bad, good = _utf8_with_repairs(raw)
+    # At least as many good multi-byte characters as bad bytes; or fewer, when every good one is a Western
+    # letter or sign ("café" beside pasted “smart quotes” and €): Windows-1252 text forms such a sequence only
+    # as mojibake, and by chance mostly forms code points no Western text holds ("ß“" → U+07D3).
+    if 0 < bad and (bad <= len(good) or (good and all(_western(ch) for ch in good))):
         return clean_text(text), f"UTF-8 with {bad} invalid byte{'s' if bad > 1 else ''} read as Windows-1252"
     encoding = _legacy_encoding(raw)
     return clean_text(raw.decode(encoding, errors="replace")), _NAMES.get(encoding, encoding)
 
 
-def _utf8_with_repairs(raw: bytes) -> tuple[str, int]:
-    """`raw` as UTF-8, each invalid byte read as its Windows-1252 character (U+FFFD when it has none), and
-    how many bytes that was. (surrogateescape marks each invalid byte as U+DC80 + byte, in one pass.)"""
+def _utf8_with_repairs(raw: bytes) -> tuple[str, int, str]:
+    """`raw` as UTF-8, each invalid byte read as its Windows-1252 character (U+FFFD when it has none), how
+    many bytes that was, and the characters that were valid multi-byte UTF-8. (surrogateescape marks each
+    invalid byte as U+DC80 + byte, in one pass.)"""
     text = raw.decode("utf-8", errors="surrogateescape")
     bad = len(_ESCAPED.findall(text))
-    return (_ESCAPED.sub(lambda m: _REPAIRS[m.group()], text) if bad else text), bad
+    good = _GOOD.sub("", text)
+    return (_ESCAPED.sub(lambda m: _REPAIRS[m.group()], text) if bad else text), bad, good
+
+
+def _western(char: str) -> bool:
+    """Latin-1 and Latin Extended letters, general punctuation, currency and letterlike signs."""
+    code = ord(char)
+    return 0xA0 <= code < 0x250 or 0x2010 <= code < 0x2060 or 0x20A0 <= code < 0x20C0 or 0x2100 <= code < 0x2130
 
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
+_GOOD = re.compile("[\x00-\x7f\udc80-\udcff]+")  # removing these leaves the valid multi-byte characters
 _REPAIRS = {chr(0xDC00 + b): bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0x100)}
 
 

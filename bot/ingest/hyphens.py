@@ -5,8 +5,9 @@ The document decides first: if it writes the hyphenated form elsewhere, the hyph
 the joined form elsewhere, the hyphen goes. Otherwise the English word list shipped with pyspellchecker
 (a maintained package, loaded only when a document needs it) decides: a known joined word is joined, two
 known halves keep their hyphen, anything else is joined, since a typesetter's break is far more common
-than a compound that happens to fall at a line end. A soft hyphen (U+00AD) always goes. Other languages
-fall to the document's own evidence and then to joining.
+than a compound that happens to fall at a line end; but when the next line's word goes on with another
+hyphen ("Trinité-/du-Mont"), halves that make no known word keep theirs. A soft hyphen (U+00AD) always
+goes. Other languages fall to the document's own evidence and then to joining.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 _TAIL = re.compile(r"([^\W\d_]+(?:[-‐][^\W\d_]+)*)[-‐\u00ad]$")
 _HEAD = re.compile(r"[^\W\d_]+")
+_COMPOUND_GOES_ON = re.compile(r"[-‐][^\W\d_]")
 
 
 class Hyphens:
@@ -44,13 +46,16 @@ class Hyphens:
             return text + line
         left = tail.group(1).lower().replace("‐", "-")
         right = head.group().lower()
-        if self.keeps_hyphen(left, right, capital=not line[:1].islower()):
+        goes_on = _COMPOUND_GOES_ON.match(line, head.end()) is not None  # "Trinité-/du-Mont"
+        if self.keeps_hyphen(left, right, capital=not line[:1].islower(), compound=goes_on):
             return text + line
         return text[:-1] + line
 
-    def keeps_hyphen(self, left: str, right: str, capital: bool = False) -> bool:
+    def keeps_hyphen(self, left: str, right: str, capital: bool = False, compound: bool = False) -> bool:
         """True when `left-right` is a compound rather than one word broken by the typesetter; in
-        "self-in-/terest" only the last part ("in") is weighed; `capital`: the next line starts with one."""
+        "self-in-/terest" only the last part ("in") is weighed; `capital`: the next line starts with one;
+        `compound`: the next line's word goes on with another hyphen, so unless the halves make a known word
+        ("wor-/st-case"), the break fell at one of the compound's hyphens ("Trinité-/du-Mont")."""
         if f"{left}-{right}" in self.compounds:
             return True
         left = left.rsplit("-", 1)[-1]
@@ -62,7 +67,7 @@ class Hyphens:
         words = _english()
         if joined in words:
             return False
-        return left in words and right in words
+        return compound or (left in words and right in words)
 
 
 @lru_cache(maxsize=1)

@@ -151,8 +151,11 @@ def _room(line: Line, left: float, right: float) -> float:
 def _continues(prev: _Para, nxt: _Para, indenting: bool) -> bool:
     """Whether `nxt`, first after a column or page break, goes on with `prev`: not when it is indented or
     `prev`'s last line had room for its first word; when `prev` ends mid-sentence, or (in a document that
-    indents its paragraphs) when `nxt` is not indented."""
-    if prev.kind != "text" or nxt.kind != "text" or nxt.indented or prev.room > nxt.lead:
+    indents its paragraphs) when `nxt` is not indented. A word broken at the break ("soft-" / "ware")
+    continues whatever room the short last line leaves, as it does inside a block."""
+    if prev.kind != "text" or nxt.kind != "text" or nxt.indented:
+        return False
+    if prev.room > nxt.lead and not _BROKEN_WORD.search(prev.lines[-1][1].rstrip()):
         return False
     return indenting or not _ENDS_SENTENCE.search(prev.lines[-1][1])
 

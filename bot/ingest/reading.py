@@ -3,12 +3,14 @@
 Each reader keeps the structure the chunker understands (a title line, `#` headings, one paragraph per
 block) and raises `DocumentError` with a plain reason for anything it cannot read. The format is chosen
 by the name's extension; every other format has its own module in `readers/`, and those whose files can
-be hostile (zip containers, XML, MIME, PDF) are read in the bounded child process (`sandbox`). It does not
-walk folders (see `folder`) and does not split text (see `chunking`).
+be hostile (zip containers, XML, MIME, PDF) are read in the bounded child process (`sandbox`). Markdown's
+YAML front matter gives the title and is left out of the text. It does not walk folders (see `folder`) and
+does not split text (see `chunking`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +33,7 @@ IN_CHILD = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".p
 SUPPORTED = frozenset({".txt", ".md", ".csv", ".tsv", *IN_CHILD, *IMAGE_SUFFIXES})
 # Old binary Office and Outlook files: the program that opens them saves them as a format that is read.
 RESAVE_AS = {".doc": ".docx", ".xls": ".xlsx", ".ppt": ".pptx", ".msg": ".eml"}
-READER_VERSION = 6  # bump when any reader's output changes, so synced folders are read again
+READER_VERSION = 7  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
 # every other structured file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.
@@ -39,6 +41,13 @@ INLINE_HTML_BYTES = 2 * MB
 # Parsing costs ~60 µs per tag whatever the size (bench/fuzz_readers.py: 200,000 nested <div>s in 1.6 MB took
 # 17 s in-process, beyond any timeout), so a page with more tags than this is read in the child too (~1.2 s).
 INLINE_HTML_TAGS = 20_000
+# YAML front matter: `---`, up to 100 YAML lines (the first a "key:"; then keys, "- " items, indented
+# continuations, comments or blank lines), then `---` or `...`. A `---` rule opening prose is left alone.
+# The line forms are told apart by their first character, so no line matches two ways (no backtracking blow-up).
+_YAML_LINE = r"(?:\w[\w-]*[ \t]*:[^\n]*|[ \t][^\n]*|-[ \t][^\n]*|#[^\n]*|)\n"
+_FRONT_MATTER = re.compile(rf"---[ \t]*\n(\w[\w-]*[ \t]*:[^\n]*\n(?:{_YAML_LINE}){{0,100}}?)(?:---|\.\.\.)"
+                           r"[ \t]*(?:\n|\Z)")
+_FRONT_TITLE = re.compile(r"^title[ \t]*:[ \t]*(\S[^\n]*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,16 @@ def unsupported_reason(name: str) -> str:
     if suffix in RESAVE_AS:  # an older sibling of a format that is read: saying which one helps most
         return f"{what} not supported; save it as {RESAVE_AS[suffix]} and add that"
     return f"{what} not supported; use one of {', '.join(sorted(SUPPORTED))}"
+
+
+def front_matter(text: str) -> tuple[str, str]:
+    """(the title it names, the text after it) of Markdown that opens with YAML front matter between `---`
+    lines (Jekyll, Hugo, Obsidian): settings for a site generator, not prose to cite, and no title line."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return "", text
+    title = _FRONT_TITLE.search(match.group(1))
+    return (" ".join(title.group(1).strip("'\"").split())[:200] if title else ""), text[match.end():]
 
 
 def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits | None = None,
@@ -96,9 +115,12 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
             reading = read_delimited(path.read_bytes(), fallback, tab_separated=suffix == ".tsv")
         else:
             text, encoding = decode(path.read_bytes())
+            named = ""
+            if suffix == ".md":
+                named, text = front_matter(text)
             if not text.strip():
                 raise DocumentError("the file has no text")
-            reading = Reading(guess_title(text, fallback), text)
+            reading = Reading(named or guess_title(text, fallback), text)
     except OSError as err:  # gone since it was listed, or not ours to read; strerror holds no path
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
     return Document(doc_id=doc_id, title=reading.title, text=reading.text, source=source, pages=reading.pages,

@@ -7,9 +7,12 @@ when the page marks its content with `<main>` (or a single `<article>`), only th
 becomes the document title. Inline markup is flattened; links, images and forms are not followed.
 A table with a header row (`<th>` cells or `<thead>`; without any `<th>`, a first row of three or more
 cells holding no digits) becomes a pipe table; a key/value table (a `<th>` opening each row, or two columns
-and no `<th>`) becomes one "Key: value" block per row; any other table one "a | b" block per row. A cell's
-paragraphs, list items and line breaks stay apart inside its one line; a table inside a cell is read after
-the table that holds it.
+and no `<th>`) becomes one "Key: value" block per row; any other table one "a | b" block per row. A cell
+spanning rows or columns (`rowspan`, `colspan`) is repeated in each, so every row keeps its key; header rows
+stacked in `<thead>` become one ("Output 2025"). A cell's paragraphs, list items and line breaks stay apart
+inside its one line; a table inside a cell is read after the table that holds it. A definition list's term
+goes before its definition ("Term: definition"). A table that only lays out the page (`html_grid`) is read
+as the page's content.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from bs4.dammit import EncodingDetector
 
 from bot.errors import DocumentError
 from bot.ingest.decoding import clean_text, decode, guess_title
+from bot.ingest.readers.html_grid import fill_from_above, is_layout, merge_header_rows, own_rows, span
 from bot.ingest.tables import one_line, table_blocks
 
 _DROP = frozenset(("script", "style", "nav", "aside", "noscript", "template", "svg", "canvas", "iframe",
@@ -31,8 +35,8 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "body", "html", "blockquote", "pre", "figure",
                      "figcaption", "address", "details", "summary", "dl", "dt", "dd", "table", "thead", "tbody",
                      "tfoot", "caption", "hr", "form", "fieldset", "legend", "center"))
+_LAYOUT_CELLS = frozenset(("tr", "td", "th"))  # in a layout table, blocks like any <div>
 _BREAK = "\u2028"  # LINE SEPARATOR: a <br> in the buffer (and one written in the page is a line break too)
-_MAX_SPAN = 50  # colspan honoured up to this, so a hostile colspan="1000000" costs nothing
 
 
 def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
@@ -50,13 +54,28 @@ def read_html(raw: bytes, fallback_title: str) -> tuple[str, str]:
 
 def _markup(raw: bytes) -> bytes | str:
     """Bytes when the page names its encoding (a BOM or a meta charset) for BeautifulSoup to honour; else
-    text decoded as any text file is (`decoding.decode`: UTF-8, a few stray bytes repaired, else detected)."""
+    text decoded as any text file is (`decoding.decode`: UTF-8, a few stray bytes repaired, else detected).
+    A page that says UTF-8 but is not (a template's charset line above Windows-1252 text) is decoded too:
+    taking its word would turn every € and é into U+FFFD."""
     has_bom = raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not has_bom and b"\0" in raw[:8192]:
         raise DocumentError("the file looks binary, not HTML")
-    if has_bom or EncodingDetector.find_declared_encoding(raw, is_html=True):
+    declared = EncodingDetector.find_declared_encoding(raw, is_html=True)
+    if has_bom or (declared and not (_says_utf8(declared) and not _valid_utf8(raw))):
         return raw
     return decode(raw)[0]
+
+
+def _says_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Walker:
@@ -76,6 +95,8 @@ class _Walker:
         self.article = 0  # the top-level <article> being walked (1-based), 0 outside any
         self.article_depth = 0
         self.articles = 0
+        self.term = ""  # a <dt>'s text, waiting to open the definition that follows it
+        self.layout = 0  # layout tables being walked as content (`html_grid.is_layout`)
 
     def walk(self, root: Tag) -> None:
         stack: list[tuple[PageElement, bool]] = [(root, False)]
@@ -99,15 +120,24 @@ class _Walker:
             return False
         if name in ("header", "footer") and not (self.main_depth or self.article_depth):
             return False  # a page's header or footer is boilerplate; an article's header holds its headline
-        if name == "table":
+        if name in ("table", "dt"):
             self.flush()
+            self.write_term()
+        if name == "table":
             if self.in_cell:
                 self.nested.append(tag)
+            elif is_layout(tag):  # a page laid out in a table: its cells are read as the page's content
+                self.layout += 1
+                return True
             else:
                 self.tables(tag)
             return False
+        if self.layout and name in _LAYOUT_CELLS:
+            self.flush()
+            return True
         if name in _HEADINGS or name == "tr":
             self.flush()
+            self.write_term()
             if name == "tr":
                 cells = [" ".join(c.get_text().split()) for c in tag.find_all(["td", "th"], recursive=False)]
                 text = " | ".join(c for c in cells if c)
@@ -140,8 +170,17 @@ class _Walker:
 
     def leave(self, tag: Tag) -> None:
         name = tag.name
+        if name == "table":  # only a layout table is walked, so only it is left
+            self.layout -= 1
+        if self.layout and name in _LAYOUT_CELLS:
+            self.flush()
+        if name == "dt":
+            self.term, self.buffer = " ".join("".join(self.buffer).replace(_BREAK, " ").split()), []
+            return
         if name in _BLOCKS or name in ("ul", "ol", "li"):
             self.flush()
+        if name == "dl":
+            self.write_term()
         if name in ("ul", "ol"):
             self.lists.pop()
         elif name == "li":
@@ -160,8 +199,17 @@ class _Walker:
         text = "\n".join(line for line in lines if line)
         self.buffer = []
         if text:
+            if self.term:  # the definition a <dt> named: "Refunds: Refunds are paid within 14 days."
+                text = f"{self.term.rstrip(':')}: {text}"
+                self.term = ""
             self.add(self.prefix + text)
             self.prefix = ""
+
+    def write_term(self) -> None:
+        """A <dt> with no definition of its own before the next block stands alone."""
+        if self.term:
+            self.add(self.term)
+            self.term = ""
 
     def tables(self, table: Tag) -> None:
         """Add `table` as blocks, then the tables found inside its cells (a queue, not recursion: a hostile
@@ -173,9 +221,11 @@ class _Walker:
                 self.add(" ".join(caption.get_text().split()))  # the table's own title, above it
             rows: list[list[tuple[str, bool]]] = []  # per row: (cell text, is a <th>)
             in_head: list[bool] = []
-            for row, head in _rows(queue.pop(0)):
-                cells = []
+            above: dict[int, tuple[tuple[str, bool], int]] = {}  # column → (cell, rows it still covers)
+            for row, head in own_rows(queue.pop(0)):
+                cells: list[tuple[str, bool]] = []
                 for cell in row.find_all(["td", "th"], recursive=False):
+                    fill_from_above(cells, above)
                     if cell.find(True) is None:  # text only (most cells): no walk needed
                         text = " ".join(cell.get_text().split())
                     else:
@@ -183,10 +233,15 @@ class _Walker:
                         walker.walk(cell)
                         queue.extend(walker.nested)
                         text = one_line([line for text, _, _ in walker.blocks for line in text.split("\n")])
-                    cells.extend([(text, cell.name == "th")] * _span(cell))
+                    for _ in range(span(cell)):
+                        if span(cell, "rowspan") > 1:
+                            above[len(cells)] = ((text, cell.name == "th"), span(cell, "rowspan") - 1)
+                        cells.append((text, cell.name == "th"))
+                fill_from_above(cells, above)
                 if any(text for text, _ in cells):
                     rows.append(cells)
                     in_head.append(head)
+            merge_header_rows(rows, in_head)
             if rows:
                 texts = [[text for text, _ in row] for row in rows]
                 no_th = not any(is_th for row in rows for _, is_th in row)
@@ -209,19 +264,3 @@ class _Walker:
 def _first_number(ordered_list: Tag) -> int:
     start = ordered_list.get("start")
     return int(start) if isinstance(start, str) and start.strip().isdigit() else 1
-
-
-def _rows(table: Tag) -> list[tuple[Tag, bool]]:
-    """The table's own rows in order (not those of tables inside its cells), and whether each is in <thead>."""
-    rows: list[tuple[Tag, bool]] = []
-    for child in table.children:
-        if isinstance(child, Tag) and child.name == "tr":
-            rows.append((child, False))
-        elif isinstance(child, Tag) and child.name in ("thead", "tbody", "tfoot"):
-            rows.extend((tr, child.name == "thead") for tr in child.find_all("tr", recursive=False))
-    return rows
-
-
-def _span(cell: Tag) -> int:
-    span = cell.get("colspan")
-    return min(int(span), _MAX_SPAN) if isinstance(span, str) and span.strip().isdigit() and int(span) > 0 else 1

@@ -62,7 +62,8 @@ def extract_pdf(path: Path, fallback_title: str) -> tuple[str, str, tuple[int, .
 
 def _title(meta: str, text: str, fallback: str) -> str:
     """A `#` heading the page shows; else the metadata title when the first page bears it out (most of its
-    words appear there: tools fill in placeholders such as "untitled"); else a short first line."""
+    words appear there: tools fill in placeholders such as "untitled" or "(anonymous)"); else a short first
+    line; else the file's name (the metadata title only when no page has text to bear it out)."""
     heading = next((ln[2:] for ln in text.split("\n") if ln.startswith("# ")), "")
     if heading:
         return heading[:200]
@@ -71,7 +72,9 @@ def _title(meta: str, text: str, fallback: str) -> str:
     if words and 2 * sum(w in opening for w in words) >= len(words):
         return meta
     first = text.split("\n", 1)[0]
-    return first if first and len(first) <= 120 and not first.endswith((".", "!", "?")) else meta or fallback
+    if first and len(first) <= 120 and not first.endswith((".", "!", "?")):
+        return first
+    return fallback if text.strip() else meta or fallback
 
 
 def _glyphs(page: pdfium.PdfPage) -> list[Glyph]:
