@@ -46,6 +46,8 @@ from bot.assistant import Citebot
 from bot.config import load_settings
 from bot.evaluate import EvalQuestion, assign_folds, contains_answer, is_relevant, load_questions
 from bot.faces.eval_cli import corpus_bot
+from bot.ingest.chunking import CHUNKING_VERSION
+from bot.ingest.reading import READER_VERSION
 from bot.store.lexical import TOKENIZER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,11 +164,12 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
 
 
 def code_key(corpus: Corpus, code: list[str]) -> str:
-    """The cache key of a stage: the embedder, the tokenizer, the stage's code and the library's size (a change
-    to chunking changes the sentence count)."""
+    """The cache key of a stage: the embedder, the tokenizer, the stage's code, the library's size and the
+    reading and chunking versions (a passage's text can change without the sentence count changing)."""
     digest = hashlib.sha256("".join((ROOT / p).read_text() for p in code).encode()).hexdigest()[:12]
     rows = f"|{ROWS_VERSION}" if code is SENTENCE_CODE else ""
-    return f"{corpus.bot.embedder.name}|{TOKENIZER}|{digest}|{corpus.name}|{len(corpus.store.sentences)}{rows}"
+    return (f"{corpus.bot.embedder.name}|{TOKENIZER}|{digest}|{corpus.name}|{len(corpus.store.sentences)}"
+            f"|{READER_VERSION}|{CHUNKING_VERSION}{rows}")
 
 
 def cached(name: str, key: str, compute):  # noqa: ANN001, ANN201

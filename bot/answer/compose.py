@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -66,10 +67,17 @@ def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:
     """The IDF-weighted share of the question's terms that `text` contains (0..1)."""
     if not query_terms:
         return 0.0
-    present = set(tokenize(text))
+    present = _terms(text)
     weights = {t: lexical.idf(t) for t in set(query_terms)}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+@lru_cache(maxsize=32768)
+def _terms(text: str) -> frozenset[str]:
+    # The same sentences come back question after question (the best passages of a library are few);
+    # tokenizing them was most of the re-scoring time.
+    return frozenset(tokenize(text))
 
 
 def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
