@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
 from bot.errors import IndexError_
+from bot.ingest.folder import Skipped
+from bot.ingest.reading import SUPPORTED
 from bot.store import backend
 
 
@@ -135,3 +138,14 @@ def follow_index(settings: Settings, folder_named: bool) -> tuple[Settings, str]
         return settings, ""
     return settings.with_(docs_dir=recorded), (f"Documents: '{shown(recorded)}', the folder this index was built "
                                                "from (pass --docs DIR for another).")
+
+
+def no_documents_line(skipped: Sequence[Skipped]) -> str:
+    """Why a sync found nothing to index: the files it skipped and why (not "no documents" beside a folder of
+    files), or which files it reads."""
+    if not skipped:
+        return (f"There are no readable documents to index; add {', '.join(sorted(SUPPORTED))} files to the "
+                "documents folder or pass --docs DIR.")
+    reasons = "; ".join(str(s) for s in sorted(skipped, key=lambda s: s.source)[:3])
+    return (f"There are no readable documents to index: {len(skipped)} file(s) were skipped ({reasons}"
+            f"{'; …' if len(skipped) > 3 else ''}).")

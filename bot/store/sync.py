@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.errors import BotError, DocumentError, IndexError_
 from bot.ingest.folder import FOLDER_UNREADABLE, FoundFile, Skipped, require_folder, scan_folder
-from bot.ingest.reading import READER_VERSION, SUPPORTED, Limits, read_file
+from bot.ingest.reading import READER_VERSION, Limits, read_file
 from bot.ingest.scanned import OcrOptions
 from bot.store import backend
 from bot.store.base import Store
@@ -34,6 +34,7 @@ from bot.store.ownership import (
     folder_problem,
     kept_line,
     manifest_folder,
+    no_documents_line,
     switch_line,
     unchanged_line,
 )
@@ -204,12 +205,8 @@ def sync_folder(settings: Settings, embedder: Embedder, progress: StageProgress 
                 return _kept(previous, plan, embedder, settings, progress, started)
         documents, skipped, records = _read(found, plan, previous, limits, progress)
         if not documents:  # say why (not "no documents" beside a folder of files), and what still answers
-            reasons = "; ".join(str(s) for s in sorted(skipped, key=lambda s: s.source)[:3])
-            kept = unchanged_line(manifest, len(previous.documents)) if previous is not None else ""
-            raise BotError((f"There are no readable documents to index: {len(skipped)} file(s) were skipped "
-                            f"({reasons}{'; …' if len(skipped) > 3 else ''})." if skipped else
-                            f"There are no readable documents to index; add {', '.join(sorted(SUPPORTED))} files "
-                            "to the documents folder or pass --docs DIR.") + kept)
+            raise BotError(no_documents_line(skipped) + (unchanged_line(manifest, len(previous.documents))
+                                                     if previous is not None else ""))
         skipped.sort(key=lambda s: s.source)
         # Every file left out, with its reason (links and oversized files have no record in `files`), so a
         # change in what is skipped makes a new version and its report, and an unchanged list need not be
