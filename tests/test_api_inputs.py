@@ -60,3 +60,26 @@ def test_padded_fills_only_short_data_lists() -> None:
     assert padded(b'{"data": ["a"]}', 3) == b'{"data": ["a", null, null]}'
     assert padded(b'{"data": ["a", "b", "c"]}', 2) == b'{"data": ["a", "b", "c"]}'  # Gradio ignores extras
     assert padded(b'["a"]', 2) == b'["a"]'
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_all_read() -> None:
+    sent: list[dict] = []
+    called: list[bool] = []
+    chunk = b"x" * (1024 * 1024)
+    remaining = [20 * 1024 * 1024]  # 20 MB offered in 1 MB pieces; the limit is 8 MB
+
+    async def receive() -> dict:
+        remaining[0] -= len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": remaining[0] > 0}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def app(scope, receive, send) -> None:
+        called.append(True)
+
+    scope = {"type": "http", "method": "POST", "path": "/gradio_api/call/chat", "headers": []}
+    asyncio.run(PadApiInputs(app, {"chat": 2})(scope, receive, send))
+    assert not called and sent[0]["status"] == 413
+    assert json.loads(sent[1]["body"]) == {"error": "The request is too large (over 8 MB)."}
+    assert remaining[0] == 11 * 1024 * 1024  # it stopped at the ninth megabyte, the first over the limit

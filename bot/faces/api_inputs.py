@@ -20,6 +20,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 App = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 _ROUTES = ("call", "run", "api")  # Gradio's routes that take {"data": [...]} for a named endpoint
+MAX_BODY = 8 * 1024 * 1024  # bytes held to pad one call: a question and a long history fit many times over
 
 
 class PadApiInputs:
@@ -35,11 +36,16 @@ class PadApiInputs:
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
+        size = 0
         while True:  # Gradio reads the whole body to parse it, too
             message = await receive()
             if message["type"] != "http.request":  # the caller went away: nobody to answer
                 return
             chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > MAX_BODY:  # not held in memory without bound: refused before it is all read
+                await _too_large(send)
+                return
             if not message.get("more_body", False):
                 break
         body = padded(b"".join(chunks), wanted)
@@ -64,6 +70,13 @@ class PadApiInputs:
         if len(parts) < 2 or parts[-2] not in _ROUTES:
             return 0
         return self.inputs.get(parts[-1], 0)
+
+
+async def _too_large(send: Send) -> None:
+    body = json.dumps({"error": f"The request is too large (over {MAX_BODY // 1024 // 1024} MB)."}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def padded(body: bytes, inputs: int) -> bytes:
