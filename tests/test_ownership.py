@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -22,8 +24,11 @@ OWLS = "Owls\n\nBarn owls hunt voles at night.\n"
 SINCE = r" \(unchanged since \d{4}-\d\d-\d\d \d\d:\d\d UTC\)"
 
 
-@pytest.fixture
-def notes(tmp_path):
+Run = Callable[..., tuple[int, str, list[str]]]
+
+
+def write_notes(tmp_path: Path) -> Path:
+    """A documents folder of two files (tea.md, bees.txt); also used by tests/test_ownership_milvus.py."""
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "tea.md").write_text(TEA)
@@ -31,19 +36,29 @@ def notes(tmp_path):
     return folder
 
 
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    """Runs the CLI in-process with the fake model and no BOT_DOCS_DIR; returns (status, stdout, stderr lines)."""
+def cli_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Runs the CLI in-process with the fake model and no BOT_DOCS_DIR; returns (status, stdout, stderr lines
+    without progress bars)."""
     monkeypatch.setenv("BOT_MODEL", "fake")
     monkeypatch.delenv("BOT_DOCS_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
 
-    def run(capsys, *args):
+    def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[str]]:
         status = main(list(args))
         out, err = capsys.readouterr()
         lines = err.replace("\r", "\n").splitlines()
         return status, out, [line for line in lines if line.strip() and "%|" not in line]  # no progress bars
     return run
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    return write_notes(tmp_path)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    return cli_runner(tmp_path, monkeypatch)
 
 
 def _manifest(index_dir):

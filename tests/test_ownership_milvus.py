@@ -7,48 +7,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from bot.faces.cli import main
 from bot.store import backend, milvus_store
 from bot.store.ownership import recorded_folder
-
-TEA = "# Tea\n\nGreen tea is steeped at 80 degrees. It turns bitter when boiled.\n"
-BEES = "Bees\n\nA hive has one queen and thousands of workers.\n"
-OWLS = "Owls\n\nBarn owls hunt voles at night.\n"
-SINCE = r" \(unchanged since \d{4}-\d\d-\d\d \d\d:\d\d UTC\)"
-Run = Callable[..., tuple[int, str, list[str]]]
+from tests.test_ownership import OWLS, SINCE, Run, cli_runner, write_notes
 
 
 @pytest.fixture
 def notes(tmp_path: Path) -> Path:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "tea.md").write_text(TEA)
-    (folder / "bees.txt").write_text(BEES)
-    return folder
+    return write_notes(tmp_path)
 
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """The CLI in-process with BOT_STORE=milvus (embedded milvus-lite in the index folder), the fake model and
-    no BOT_DOCS_DIR; returns (status, stdout, stderr lines without progress bars)."""
-    monkeypatch.setenv("BOT_MODEL", "fake")
+    """The CLI as in tests/test_ownership.py, with BOT_STORE=milvus (embedded milvus-lite in the index folder)."""
     monkeypatch.setenv("BOT_STORE", "milvus")
     monkeypatch.delenv("BOT_MILVUS_URI", raising=False)
-    monkeypatch.delenv("BOT_DOCS_DIR", raising=False)
-    monkeypatch.chdir(tmp_path)
-
-    def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[str]]:
-        status = main(list(args))
-        out, err = capsys.readouterr()
-        lines = err.replace("\r", "\n").splitlines()
-        return status, out, [line for line in lines if line.strip() and "%|" not in line]
-    return run
+    return cli_runner(tmp_path, monkeypatch)
 
 
 def _settings(index: Path) -> Settings:
