@@ -60,7 +60,13 @@ _CATENATIVE = re.compile(
 def question_terms(question: str) -> list[str]:
     """The question's terms that coverage counts: `tokenize`'s, less a verb that only introduces another
     ("trying to negotiate" counts "negotiate")."""
-    return tokenize(_CATENATIVE.sub(" ", question))
+    return list(_question_terms(question))
+
+
+@lru_cache(maxsize=1024)
+def _question_terms(question: str) -> tuple[str, ...]:
+    # Asked twice per question: by `score_sentences` and for the abstention's passage coverage.
+    return tuple(tokenize(_CATENATIVE.sub(" ", question)))
 
 
 def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:
