@@ -56,13 +56,13 @@ CACHE = ROOT / "bench" / "results" / "fit"
 # what each cached stage depends on: a change to the sentence scoring keeps the (slow) fusion grid's cache
 RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/store/lexical.py", "bot/store/spelling.py", "bot/store/links.py",
                   "bot/store/folding.py", "bot/answer/conversation.py", "bot/answer/question.py"]
-SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py"]
+SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/abstention.py"]
 ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "gold", "relevant")  # per re-scored sentence
 ROWS_VERSION = 5  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5)
 ABSTAIN_KEYS = ("dense", "cov", "pcov", "kind", "agree")  # in the order of abstention.FEATURES
 assert len(ABSTAIN_KEYS) == len(FEATURES), "bench/fit.py's signals and abstention.FEATURES differ"
-MAIN = Tuning(w_mean=0.3, w_bm25=0.5, w_coverage=0.5, w_passage=0.25, w_type=0.0,
-              abstain_weights=(1.0, 0.2, 0.5, 0.0, 0.0), baseline_weight=0.5, threshold=0.56, slope=11.842)  # main's
+MAIN = Tuning(w_mean=0.3, w_bm25=0.5, w_coverage=0.5, w_passage=0.25, w_type=0.0,  # main's hand-chosen weights
+              abstain_weights=(1.0, 0.2, 0.5, 0.0, 0.0), baseline_weight=0.5, threshold=0.56, slope=11.842)
 FUSION_GRID = [(m, b) for m in (0.0, 0.15, 0.3, 0.45) for b in (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0)]
 COV_GRID = np.round(np.arange(0.0, 2.01, 0.1), 3)
 PASSAGE_GRID = np.round(np.arange(0.0, 0.51, 0.05), 3)
