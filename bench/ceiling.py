@@ -1,0 +1,135 @@
+"""Where SQuAD2's recall@5 and top-sentence misses come from: retrieval variants measured side by side, and
+the misses sorted by kind. A measurement of what did *not* help (issue 13), not a fit: nothing is written.
+
+In-sample on all 1,000 answerable SQuAD2 questions (`../shared/eval/squad2/`), with the shipped weights
+(`tuned.json` "all"), every passage scored (not only the candidates), document recall@1/5/10:
+- fusion: the shipped rule (best sentence cosine + w × BM25 / the query's best BM25), BM25 from its top 100
+  or exact for every candidate, reciprocal-rank fusion, z-scored fusion, cosine scaled by its best;
+- BM25's k1 and b (bm25s Lucene variant; shipped 1.5 / 0.75) under the shipped fusion;
+- sentence vectors embedded with their previous sentence, or after their article's title (max or mean
+  with the plain sentence vector);
+then, for the questions answered whose top sentence misses the answer, where the sentence holding it was.
+
+    nice .venv/bin/python -m bench.ceiling
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import bm25s
+import numpy as np
+
+from bench.fit import EVAL, Corpus, query_of
+from bot.answer.compose import score_sentences
+from bot.answer.tuning import load_tuning
+from bot.config import load_settings
+from bot.evaluate import contains_answer, load_questions
+from bot.faces.eval_cli import corpus_bot
+from bot.store.folding import passage_for_matching, sentence_for_matching
+from bot.store.lexical import tokenize
+
+
+def recall(score: np.ndarray, gold: np.ndarray, ks: tuple[int, ...] = (1, 5, 10)) -> str:
+    """Share of questions whose best gold passage ranks within k (ties count against it)."""
+    ranks = np.array([int(np.sum(s > s[g].max())) + 1 for s, g in zip(score, gold, strict=True)])
+    return " / ".join(f"{float(np.mean(ranks <= k)):.3f}" for k in ks)
+
+
+def bm25_matrix(model: bm25s.BM25, queries: list[list[str]], n: int) -> np.ndarray:
+    vocab = model.vocab_dict
+    out = np.zeros((len(queries), n), dtype=np.float32)
+    for i, q in enumerate(queries):
+        terms = [t for t in q if t in vocab]
+        if terms:
+            out[i] = model.get_scores(terms)
+    return out
+
+
+def main() -> None:
+    corpus = Corpus("squad", corpus_bot(load_settings(), EVAL / "squad2" / "corpus.jsonl"))
+    store, tuning = corpus.store, load_tuning()
+    questions = [q for q in load_questions(EVAL / "squad2" / "questions_dev.jsonl") if q.answerable]
+    queries = [query_of(q.turns[-1]) for q in questions]
+    vectors = corpus.vectors(queries)
+    starts = store.chunk_rows[:-1]
+    docs = np.array([c.doc_id for c in store.chunks])
+    gold = np.stack([np.isin(docs, q.gold_doc_ids) for q in questions])
+    sentence_vectors = np.asarray(store.vectors, dtype=np.float32)
+    best = np.maximum.reduceat(vectors @ sentence_vectors.T, starts, axis=1)
+
+    titles = {d.doc_id: d.title for d in store.documents.values()}
+    tokens = [tokenize(f"{titles[c.doc_id]}\n{passage_for_matching(c)}") for c in store.chunks]
+    query_tokens = [tokenize(q) for q in queries]
+    shipped = bm25s.BM25()
+    shipped.index(tokens, show_progress=False)
+    bm25 = bm25_matrix(shipped, query_tokens, len(tokens))
+    top = np.where(bm25.max(1, keepdims=True) > 0, bm25.max(1, keepdims=True), 1.0)
+    rank_bm25 = np.argsort(np.argsort(-bm25, 1), 1)
+    top100 = np.where(rank_bm25 < 100, bm25 / top, 0.0)
+    w = tuning.w_bm25
+
+    def show(label: str, score: np.ndarray) -> None:
+        print(f"  {label:58s} {recall(score, gold)}")
+    print(f"document recall@1 / @5 / @10, SQuAD2 answerable (n={len(questions)}), in-sample")
+    show(f"shipped: cosine + {w} × BM25 (its top 100)", best + w * top100)
+    show("BM25 exact for every passage", best + w * bm25 / top)
+    rank_dense = np.argsort(np.argsort(-best, 1), 1)
+    for k in (10, 60):
+        show(f"reciprocal-rank fusion, k={k}", 1 / (k + rank_dense) + 1 / (k + rank_bm25))
+
+    def z(x: np.ndarray) -> np.ndarray:
+        return (x - x.mean(1, keepdims=True)) / (x.std(1, keepdims=True) + 1e-9)
+    show("z-scored fusion", z(best) + z(bm25))
+    show(f"cosine / its best + {w} × BM25", best / best.max(1, keepdims=True) + w * bm25 / top)
+    for k1 in (0.9, 1.2, 1.5, 2.0):
+        for b in (0.5, 0.75, 0.9):
+            model = bm25s.BM25(k1=k1, b=b)
+            model.index(tokens, show_progress=False)
+            other = bm25_matrix(model, query_tokens, len(tokens))
+            top_other = np.where(other.max(1, keepdims=True) > 0, other.max(1, keepdims=True), 1.0)
+            show(f"BM25 k1={k1} b={b}: BM25 alone", other)
+            show(f"BM25 k1={k1} b={b}: fused", best + w * other / top_other)
+
+    texts, titled, paired = [], [], []
+    for row, (chunk_id, start, end) in enumerate(store.sentences):
+        chunk = store.chunks[int(chunk_id)]
+        doc = store.documents[chunk.doc_id]
+        texts.append(sentence_for_matching(doc.text, chunk, int(start), int(end)))
+        titled.append(f"{doc.title}: {texts[-1]}")
+        same = row > 0 and store.sentences[row - 1][0] == chunk_id
+        paired.append(f"{texts[row - 1]} {texts[row]}" if same else texts[row])
+    for label, context in (("with the previous sentence", paired), ("after the article's title", titled)):
+        cos = np.maximum.reduceat(vectors @ np.asarray(corpus.bot.embedder.encode(context), dtype=np.float32).T,
+                                  starts, axis=1)
+        for how, dense in (("instead", cos), ("max with plain", np.maximum(best, cos)),
+                           ("mean with plain", (best + cos) / 2)):
+            show(f"sentences {label}, {how}", dense + w * bm25 / top)
+
+    kinds: Counter[str] = Counter()
+    for q, query in zip(questions, queries, strict=True):
+        scored = score_sentences(store, query, corpus.ranking(query, tuning), tuning)
+
+        def holds(i: int, scored: list = scored, q=q) -> bool:  # noqa: ANN001
+            _, start, end = (int(x) for x in store.sentences[scored[i].row])
+            return contains_answer(store.documents[scored[i].hit.chunk.doc_id].text[start:end], q)
+        first = next((i for i in range(len(scored)) if holds(i)), None)
+        if first == 0:
+            continue
+        if first is None:
+            kinds["no sentence of the five passages holds it"] += 1
+            continue
+        right, chosen = scored[first], scored[0]
+        if right.hit.chunk_id != chosen.hit.chunk_id:
+            kinds["held by a sentence of another passage"] += 1
+        elif abs(right.row - chosen.row) == 1:
+            kinds["held by the sentence next to it, same passage"] += 1
+        else:
+            kinds["held by another sentence of the same passage"] += 1
+    print(f"top sentence misses the answer ({sum(kinds.values())} of {len(questions)}, abstention not applied):")
+    for kind, n in kinds.most_common():
+        print(f"  {kind:50s} {n}")
+
+
+if __name__ == "__main__":
+    main()
