@@ -19,7 +19,7 @@ bench/results/fit/ by embedder and a hash of the scoring code, so a refit costs 
 Figures printed here are the held-out folds' (mean over folds); `python -m bot eval … --folds K` measures
 the same weights through the real pipeline.
 
-    nice .venv/bin/python -m bench.fit [--folds 5] [--no-type] [--no-agree] [--dry-run]
+    nice .venv/bin/python -m bench.fit [--folds 5] [--no-type] [--no-agree] [--no-prior] [--dry-run]
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ CACHE = ROOT / "bench" / "results" / "fit"
 RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/store/lexical.py", "bot/store/spelling.py", "bot/store/links.py",
                   "bot/store/folding.py", "bot/answer/conversation.py", "bot/answer/question.py"]
 SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/abstention.py"]
-ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "gold", "relevant")  # per re-scored sentence
-ROWS_VERSION = 5  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5)
+ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "nterms", "gold", "relevant")  # per re-scored sentence
+ROWS_VERSION = 6  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5),
+# the question's term count "nterms" (6)
 ABSTAIN_KEYS = ("dense", "cov", "pcov", "kind", "agree")  # in the order of abstention.FEATURES
 assert len(ABSTAIN_KEYS) == len(FEATURES), "bench/fit.py's signals and abstention.FEATURES differ"
 MAIN = Tuning(w_mean=0.3, w_bm25=0.5, w_coverage=0.5, w_passage=0.25, w_type=0.0,  # main's hand-chosen weights
@@ -67,6 +68,7 @@ FUSION_GRID = [(m, b) for m in (0.0, 0.15, 0.3, 0.45) for b in (0.3, 0.4, 0.5, 0
 COV_GRID = np.round(np.arange(0.0, 2.01, 0.1), 3)
 PASSAGE_GRID = np.round(np.arange(0.0, 0.51, 0.05), 3)
 TYPE_GRID = np.round(np.arange(0.0, 0.201, 0.02), 3)
+PRIOR_GRID = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # pseudo-terms shrinking passage coverage (abstention)
 # Everyday out-of-scope questions must be refused (≥ 0.9) and the seed article's questions right, though
 # they are few beside 1,500 answerable SQuAD2/HotpotQA ones: they weigh more in the abstention fit.
 # When the threshold moves to keep the training seed dev questions right, it stays this far (in score units;
@@ -155,6 +157,7 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
             row["kind"].append(float(s.kind))
             row["pcov"].append(passage_cov[s.hit.chunk_id])
             row["agree"].append(agree)
+            row["nterms"].append(float(len(set(terms))))
             row["gold"].append(answerable and bool(q.answers_any or q.answers_all) and contains_answer(text, q))
             holds = bool(q.answers_any or q.answers_all) and contains_answer(s.hit.chunk.text, q)
             gold = bool(q.gold_doc_ids or q.evidence_any) and is_relevant(s.hit.chunk.doc_id, s.hit.chunk.text, q)
@@ -195,6 +198,8 @@ def main() -> None:
     parser.add_argument("--no-type", action="store_true", help="fit without the answer-type signal (w_type = 0)")
     parser.add_argument("--no-agree", action="store_true",
                         help="fit the abstention rule without the retrievers' agreement (its weight 0)")
+    parser.add_argument("--no-prior", action="store_true",
+                        help="fit the abstention rule on the passage coverage itself (coverage prior 0)")
     parser.add_argument("--dry-run", action="store_true", help="report, but do not write tuned.json")
     parser.add_argument("--keep-fusion", action="store_true",
                         help="keep tuned.json's fusion weights per fold (skip their grid); refit the rest")
@@ -334,12 +339,12 @@ def main() -> None:
     def signals(f: int | None, name: str, mask_fold: int | None, keep: bool) -> tuple[np.ndarray, np.ndarray, list]:
         x = sentence_data(fusion[f], name, mask_fold, keep)
         if not len(x["start"]):
-            return np.zeros((0, len(ABSTAIN_KEYS))), np.zeros(0), []
+            return np.zeros((0, len(ABSTAIN_KEYS) + 1)), np.zeros(0), []
         i = best_index(x, sentence_w[f])
-        return np.stack([x[key][i] for key in ABSTAIN_KEYS], axis=1), x["relevant"][i], x["qids"]
+        return np.stack([x[key][i] for key in (*ABSTAIN_KEYS, "nterms")], axis=1), x["relevant"][i], x["qids"]
 
     def baseline(f: int | None, corpus: str) -> np.ndarray:
-        return signals(f, f"null → {corpus}", None, True)[0].mean(axis=0)
+        return signals(f, f"null → {corpus}", None, True)[0]  # every null question's; shrunk, then averaged
 
     def group_scores(f: int | None, train: int | None, keep: bool) -> list[tuple]:
         out = []
@@ -349,16 +354,16 @@ def main() -> None:
             left_out = [i for i, off in ((3, args.no_type), (4, args.no_agree)) if off]
             if left_out:  # the answer-type signal left out of abstention too; the agreement signal left out
                 x, base = x.copy(), base.copy()
-                x[:, left_out], base[left_out] = 0.0, 0.0
+                x[:, left_out], base[:, left_out] = 0.0, 0.0
             out.append((name, corpus, x, base, label, right, qids))
         return out
 
-    def fit_abstention(f: int | None) -> tuple[tuple[float, ...], float, float, float]:
+    def fit_abstention(f: int | None) -> tuple[tuple[float, ...], float, float, float, float]:
         """Logistic regression of "the answer would be right" on the signals less a share of the library's
         baseline: its 0.5 point is the threshold, so the bot answers when an answer is more likely right
         than wrong, and its slope is the confidence's. The threshold then moves, if it must and can, so that
-        every seed dev question of the training folds is right, `SEED_MARGIN` inside; the share is the one
-        with the lowest training log-loss after that move."""
+        every seed dev question of the training folds is right, `SEED_MARGIN` inside; the share and the
+        coverage prior are the pair with the lowest training log-loss after that move."""
         data = group_scores(f, f, False)
         y = np.concatenate([right if label else np.zeros(len(x)) for _, _, x, _, label, right, _ in data])
         weight = np.concatenate([np.full(len(x), GROUP_WEIGHT.get(name.split(" →")[0], 1.0))
@@ -368,8 +373,9 @@ def main() -> None:
                               for name, _, _, _, _, _, qids in data]).astype(bool)
         dev_label = np.concatenate([np.full(len(x), label) for _, _, x, _, label, _, _ in data])[dev]
         best = None
-        for lam in (0.0, 0.25, 0.5, 0.75, 1.0):
-            z = np.concatenate([x - lam * base for _, _, x, base, _, _, _ in data])
+        for prior, lam in itertools.product((0.0,) if args.no_prior else PRIOR_GRID, (0.0, 0.25, 0.5, 0.75, 1.0)):
+            z = np.concatenate([shrunk(x, prior) - lam * shrunk(base, prior).mean(axis=0)
+                                for _, _, x, base, _, _, _ in data])
             model = LogisticRegression(C=10.0, max_iter=1000).fit(z, y, sample_weight=weight)
             slope = float(model.coef_[0][0])
             if slope <= 0:
@@ -386,20 +392,21 @@ def main() -> None:
             loss = float(-np.average(y * np.log(p) + (1 - y) * np.log(1 - p), weights=weight))
             dev_right = bool(((score[dev] >= threshold) == (dev_label == 1)).all())
             if best is None or (dev_right, -loss) > (best[0], -best[1]):
-                best = (dev_right, loss, lam, weights, threshold, slope)
+                best = (dev_right, loss, lam, weights, threshold, slope, prior)
         if best is None:
             raise SystemExit(f"fold {f}: the sentence cosine never got a positive weight; the signals changed meaning")
-        dev_right, _, lam, weights, threshold, slope = best
+        dev_right, _, lam, weights, threshold, slope, prior = best
         if not dev_right:
             print(f"fold {f}: no threshold gets every training seed dev question right", file=sys.stderr)
-        return tuple(round(float(w), 4) for w in weights), float(lam), round(float(threshold), 4), round(slope, 3)
+        return (tuple(round(float(w), 4) for w in weights), float(lam), round(float(threshold), 4), round(slope, 3),
+                prior)
 
     tunings: dict[int | None, Tuning] = {}
     for f in fusion:
-        weights, lam, t, slope = fit_abstention(f)
+        weights, lam, t, slope, prior = fit_abstention(f)
         tunings[f] = Tuning(w_mean=fusion[f][0], w_bm25=fusion[f][1], w_coverage=sentence_w[f][0],
                             w_passage=sentence_w[f][1], w_type=sentence_w[f][2], abstain_weights=weights,
-                            baseline_weight=lam, threshold=t, slope=slope)
+                            baseline_weight=lam, threshold=t, slope=slope, coverage_prior=prior)
         print(f"fold {f}: {tunings[f]}", file=sys.stderr)
 
     # held-out report: each fold with the weights fitted without it, pooled over folds
@@ -418,8 +425,10 @@ def main() -> None:
                     float(x["relevant"][best_index(x, sent_of(f))].mean()))
             for name, corpus, _, label in groups + extra:
                 x, rel = signals_with(f, point_of, sent_of, name, corpus)
+                x = shrunk(x, tune.coverage_prior)
                 w = np.array(tune.abstain_weights)
-                base = signals_with(f, point_of, sent_of, f"null → {corpus}", corpus, everything=True)[0].mean(axis=0)
+                base = shrunk(signals_with(f, point_of, sent_of, f"null → {corpus}", corpus, everything=True)[0],
+                              tune.coverage_prior).mean(axis=0)
                 s = x @ w - tune.baseline_weight * float(base @ w)
                 figures.setdefault(f"{'answered' if label else 'abstained'}: {name}", []).append(
                     float(((s >= tune.threshold) == bool(label)).mean()) if len(s) else float("nan"))
@@ -435,9 +444,9 @@ def main() -> None:
                      everything: bool = False) -> tuple[np.ndarray, np.ndarray]:
         x = sentence_data(point_of(f), name, None if everything else f, True)
         if not len(x["start"]):
-            return np.zeros((0, len(ABSTAIN_KEYS))), np.zeros(0)
+            return np.zeros((0, len(ABSTAIN_KEYS) + 1)), np.zeros(0)
         i = best_index(x, sent_of(f))
-        return np.stack([x[key][i] for key in ABSTAIN_KEYS], axis=1), x["relevant"][i]
+        return np.stack([x[key][i] for key in (*ABSTAIN_KEYS, "nterms")], axis=1), x["relevant"][i]
 
     main_point = (MAIN.w_mean, MAIN.w_bm25)
     if main_point not in sentences:
@@ -460,12 +469,22 @@ def main() -> None:
            "fitted_on": "every weight on all folds but one (per_fold[i] without fold i; 'all' on every fold); "
                         "folds from bot.evaluate.assign_folds over SQuAD2, HotpotQA, the seed dev + extra "
                         "questions and bench/out_of_scope.txt",
-           "answer_type": not args.no_type, "retrievers_agree": not args.no_agree, "script": "bench/fit.py",
+           "answer_type": not args.no_type, "retrievers_agree": not args.no_agree,
+           "coverage_prior": not args.no_prior, "script": "bench/fit.py",
            "held_out": report,
            "seconds": round(time.time() - started, 1)}
     if not args.dry_run:
         TUNED_FILE.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {TUNED_FILE.relative_to(ROOT)}", file=sys.stderr)
+
+
+def shrunk(x: np.ndarray, prior: float) -> np.ndarray:
+    """The abstention signals (ABSTAIN_KEYS) of rows holding them and the question's term count, last: the
+    passage coverage shrunk by `prior` pseudo-terms, as `abstention.shrunk_coverage` does for one question."""
+    out = x[:, :len(ABSTAIN_KEYS)].copy()
+    n = x[:, -1]
+    out[:, ABSTAIN_KEYS.index("pcov")] *= np.where(n + prior > 0, n / np.maximum(n + prior, 1e-9), 0.0)
+    return out
 
 
 def ece(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:

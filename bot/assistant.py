@@ -19,7 +19,14 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree
+from bot.answer.abstention import (
+    Signals,
+    confidence,
+    null_means,
+    null_questions,
+    retrievers_agree,
+    shrunk_coverage,
+)
 from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, question_terms, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
@@ -141,9 +148,12 @@ class Citebot:
         ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
-        features = (best.dense, best.coverage, coverage(store.lexical, question_terms(resolved.focus),
-                                                       passage_for_matching(best.hit.chunk)),
-                    float(best.kind), retrievers_agree(ranking.hits)) if best else None
+        features = None
+        if best:
+            terms = question_terms(resolved.focus)
+            passage = shrunk_coverage(coverage(store.lexical, terms, passage_for_matching(best.hit.chunk)),
+                                      len(set(terms)), self.tuning.coverage_prior)
+            features = (best.dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))
         return Evidence(store, text, query, ranking, scored, features, turns)
 
     def _follow(self) -> None:

@@ -81,3 +81,25 @@ def test_an_unknown_mode_is_refused() -> None:
     store = store_of({"a": "Some text here."})
     with pytest.raises(ValueError, match="mode must be hybrid, dense or bm25, got 'sparse'"):
         rank(store, "q", FakeEmbedder().encode(["q"])[0], 5, 10, "sparse")
+
+
+def test_a_short_question_fully_covered_is_weaker_evidence_than_a_long_one() -> None:
+    # "How do I meditate?" (one term, found) against six terms, all found, with the fitted prior of 16
+    assert abstention.shrunk_coverage(1.0, 1, 16.0) == pytest.approx(1 / 17)
+    assert abstention.shrunk_coverage(1.0, 6, 16.0) == pytest.approx(6 / 22)
+    assert abstention.shrunk_coverage(0.5, 4, 0.0) == 0.5  # no prior: the share itself
+    assert abstention.shrunk_coverage(0.0, 0, 0.0) == 0.0  # a question of stop words only
+
+
+def test_the_fit_shrinks_passage_coverage_exactly_as_the_bot_does() -> None:
+    import numpy as np
+
+    from bench.fit import ABSTAIN_KEYS, shrunk
+
+    rows = np.array([[0.6, 0.5, 1.0, 1.0, 1.0, 1.0], [0.4, 0.2, 0.5, 0.0, 0.0, 6.0], [0.3, 0.0, 0.0, 0.0, 0.0, 0.0]])
+    out = shrunk(rows, 16.0)
+    column = ABSTAIN_KEYS.index("pcov")
+    assert out.shape == (3, len(ABSTAIN_KEYS))
+    assert list(out[:, column]) == pytest.approx([abstention.shrunk_coverage(r[column], int(r[-1]), 16.0)
+                                                  for r in rows])
+    assert np.array_equal(np.delete(out, column, axis=1), np.delete(rows[:, :-1], column, axis=1))

@@ -2,7 +2,8 @@
 measured against what unrelated questions score in the same library, turned into a confidence.
 
 The signals are the best sentence's cosine to the question, the IDF-weighted share of the question's terms
-that the sentence, and its whole passage, contain, whether the sentence holds the kind of thing the question
+that the sentence, and its whole passage, contain (the passage's share shrunk for questions of few terms,
+`shrunk_coverage`), whether the sentence holds the kind of thing the question
 asks for (`answer_type`: a date for "when" …), which lets short evidence such as a reference entry or a
 table row answer although its wording is far from the question's, and whether the two retrievers agree
 (`retrievers_agree`: dense search and BM25 point at the same document). Their level depends on the library
@@ -43,6 +44,14 @@ def retrievers_agree(hits: Sequence[Hit]) -> float:
     dense = max(head, key=lambda h: h.dense)
     lexical = max(head, key=lambda h: h.lexical)
     return float(dense.chunk.doc_id == lexical.chunk.doc_id and lexical.lexical > 0)
+
+
+def shrunk_coverage(coverage: float, n_terms: int, prior: float) -> float:
+    """A passage's coverage (0..1) of a question with `n_terms` distinct terms, shrunk as if the question had
+    `prior` more terms the passage lacks: coverage · n / (n + prior). A one- or two-word question ("How do I
+    meditate?", "What is the meaning of life?") is fully covered by many a passage that is not about it; six
+    words all found are better evidence. `prior` is fitted (`tuning.coverage_prior`)."""
+    return coverage * n_terms / (n_terms + prior) if n_terms + prior > 0 else 0.0
 
 
 def score(signals: Signals, baseline: Signals, tuning: Tuning | None = None) -> float:

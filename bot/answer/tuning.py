@@ -31,6 +31,7 @@ class Tuning:
     baseline_weight: float  # share of the library's unrelated-question baseline subtracted
     threshold: float  # abstain below this evidence score
     slope: float  # confidence = sigmoid(slope·(score − threshold))
+    coverage_prior: float = 0.0  # abstention: pseudo-terms the passage coverage is shrunk by, see `abstention`
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Tuning:
