@@ -19,14 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from bot.answer.abstention import (
-    Signals,
-    confidence,
-    null_means,
-    null_questions,
-    retrievers_agree,
-    shrunk_coverage,
-)
+from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree, shrunk_coverage
 from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, question_terms, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
