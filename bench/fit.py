@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.answer.abstention import FEATURES, null_questions, retrievers_agree
+from bot.answer.abstention import FEATURES, null_questions, retrievers_agree, shrunk_coverage
 from bot.answer.compose import coverage, question_terms, score_sentences
 from bot.answer.conversation import resolve
 from bot.answer.question import normalize_question
@@ -480,10 +480,10 @@ def main() -> None:
 
 def shrunk(x: np.ndarray, prior: float) -> np.ndarray:
     """The abstention signals (ABSTAIN_KEYS) of rows holding them and the question's term count, last: the
-    passage coverage shrunk by `prior` pseudo-terms, as `abstention.shrunk_coverage` does for one question."""
+    passage coverage shrunk by `prior` pseudo-terms with the bot's own `abstention.shrunk_coverage`."""
     out = x[:, :len(ABSTAIN_KEYS)].copy()
-    n = x[:, -1]
-    out[:, ABSTAIN_KEYS.index("pcov")] *= np.where(n + prior > 0, n / np.maximum(n + prior, 1e-9), 0.0)
+    column = ABSTAIN_KEYS.index("pcov")
+    out[:, column] = [shrunk_coverage(c, int(n), prior) for c, n in zip(x[:, column], x[:, -1], strict=True)]
     return out
 
 
