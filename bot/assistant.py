@@ -99,6 +99,14 @@ class Citebot:
             self._recalled.clear()  # recalled answers came from the previous index
         return report
 
+    def current_store(self) -> Store:
+        """The index the next answer uses: opened if needed, a newer live build loaded first (`following`)."""
+        if self.store is None:
+            self.open()
+        self._follow()
+        assert self.store is not None
+        return self.store
+
     def turns(self, history: History, mode: str = "hybrid") -> tuple[Turn, ...]:
         """The last `MAX_TURNS` of `history` as `Turn`s; a plain-text turn is answered again (cached) for its
         evidence. An earlier message that is not a question (empty, too long) carries no context."""

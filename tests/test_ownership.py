@@ -236,7 +236,7 @@ def test_the_ui_shows_the_kept_index_and_confirms_removing_everything(notes, tmp
     status, button, description = make_confirm(bot)()
     assert status.replace("\\", "").startswith("Built the index (rebuild requested): 1 documents")
     assert button["visible"] is False
-    assert sorted(bot.store.documents) == ["owls.txt"] and "**1 documents**" in description and not bot.held
+    assert sorted(bot.store.documents) == ["owls.txt"] and "**1 document**" in description and not bot.held
 
 
 def test_the_ui_offers_no_confirmation_for_a_missing_folder(notes, tmp_path):

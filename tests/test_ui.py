@@ -1,9 +1,15 @@
 """The web UI's functions called directly: the `/chat` API function, the streaming chat step, the page."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.answer.conversation import Turn
+from bot.assistant import Citebot
+from bot.config import Settings
+from bot.embed.fake import FakeEmbedder
 from bot.faces.ui import build_demo, make_chat, make_respond, user_messages
+from bot.types import Document
 
 
 def test_chat_api_answers_with_citations(fake_bot) -> None:
@@ -70,3 +76,16 @@ def test_demo_builds_with_the_chat_api(fake_bot) -> None:
     demo = build_demo(fake_bot)
     public = [d.api_name for d in demo.fns.values() if d.api_visibility == "public"]
     assert public == ["chat"]
+
+
+def test_a_page_loaded_after_another_build_describes_that_build(tmp_path: Path) -> None:
+    cats = Document("cats.txt", "Cats", "Cats purr when they are content. A cat sleeps sixteen hours a day.")
+    owls = Document("owls.txt", "Owls", "Barn owls hunt voles at night. An owl swallows its prey whole.")
+    settings = Settings(index_dir=tmp_path / "index", model="fake", index_check_s=0)
+    server = Citebot(settings, embedder=FakeEmbedder())
+    server.open(documents=[cats])
+    demo = build_demo(server)
+    on_load = [f.fn for f in demo.fns.values() if any(event == "load" for _, event in f.targets)]
+    assert len(on_load) == 1 and "**1 document** (Cats), 1 passage ·" in on_load[0]()
+    Citebot(settings, embedder=FakeEmbedder()).open(documents=[cats, owls])  # another process builds
+    assert "**2 documents** (Cats, Owls), 2 passages ·" in on_load[0]()  # a reload of the page says so

@@ -151,18 +151,23 @@ def make_confirm(bot: Citebot) -> Any:
 
 
 def describe(bot: Citebot) -> str:
-    store = bot.store
-    assert store is not None
+    """The page's introduction: what the bot does and what the live index holds (asked again on every page
+    load, so a page opened after another process rebuilt the index counts the new build's documents)."""
+    store = bot.current_store()
     names = ", ".join(escape(d.title) for d in list(store.documents.values())[:3])
     more = f" and {len(store.documents) - 3} more" if len(store.documents) > 3 else ""
     return (f"Ask about the indexed documents; every answer is made of their own sentences and cites the passages "
             f"it came from — click **\\[n\\]** to see one in its document — and the bot says so when the documents "
             f"do not answer. Follow-up questions (\"When had he met him before?\") use the conversation. Indexed: "
-            f"**{len(store.documents)} documents** ({names}{more}), {len(store.chunks)} passages · model "
+            f"**{_count(len(store.documents), 'document')}** ({names}{more}), {_count(len(store.chunks), 'passage')} · model "
             f"{escape(store.manifest.get('model', '?'))}." + (
                 " With **Written answers** on, a language model writes the answer instead and every sentence is "
                 "checked against the passage it cites; the ones that fail are listed apart." if bot.settings.llm_url
                 else ""))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def build_demo(bot: Citebot) -> gr.Blocks:
@@ -213,6 +218,7 @@ def build_demo(bot: Citebot) -> gr.Blocks:
         for event in (clear.click, chatbot.clear):
             event(lambda: ([], [], EMPTY, ""), None, [chatbot, turns, viewer, box], api_visibility="private")
         remove.click(make_confirm(bot), None, [notice, remove, description], api_visibility="private")
+        demo.load(lambda: describe(bot), None, description, api_visibility="private")
         gr.api(make_chat(bot), api_name="chat")
     return demo
 
