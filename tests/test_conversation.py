@@ -22,6 +22,11 @@ def test_the_focus_is_the_message_without_its_pointing_words() -> None:
     assert resolved.focus == "When had met before" and resolved.follow_up
 
 
+def test_the_focus_keeps_the_numbers_that_narrow_the_earlier_answer() -> None:
+    rooms = Turn("Which rooms have a projector?", ("| Birch | 3 | 12 | yes |", "| Cedar | 2 | 20 | yes |"))
+    assert resolve("Which of them is on floor 3?", [rooms]).focus == "Which of is on floor 3"
+
+
 def test_chains_resolve_through_the_earlier_follow_up() -> None:
     met = Turn("When had he met him before?", ("Vance had met with the prime minister just the previous month.",))
     assert retrieval_query("What did he urge him to do?", [CALL, met]) == (

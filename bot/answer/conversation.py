@@ -58,6 +58,7 @@ please tell explain say said know anything something everything nothing one ones
 however although though while both according meanwhile
 """.split())
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_TERM = re.compile(r"[\w'’-]+")  # a word or a number: "on floor 3" keeps its "3" in the focus
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|[^\w\s]")
 _NAME_WORD = re.compile(r"(?:[A-Z][\w’'-]*|of|the|de|van|von|al|bin)$")
 
@@ -154,7 +155,7 @@ def _resolve(question: str, turns: list[Turn]) -> tuple[list[str], str]:
     parts = [question, *earlier[:MAX_CHAIN]]
     if carried:
         parts.append(", ".join(carried))
-    own = subject if subject is not None else " ".join(w for w in words(question) if w.lower() not in _POINTING)
+    own = subject if subject is not None else " ".join(w for w in _TERM.findall(question) if w.lower() not in _POINTING)
     return parts, own if content_words(own) else earlier_focus
 
 
