@@ -159,8 +159,8 @@ def describe(bot: Citebot) -> str:
     return (f"Ask about the indexed documents; every answer is made of their own sentences and cites the passages "
             f"it came from — click **\\[n\\]** to see one in its document — and the bot says so when the documents "
             f"do not answer. Follow-up questions (\"When had he met him before?\") use the conversation. Indexed: "
-            f"**{_count(len(store.documents), 'document')}** ({names}{more}), {_count(len(store.chunks), 'passage')} · model "
-            f"{escape(store.manifest.get('model', '?'))}." + (
+            f"**{_count(len(store.documents), 'document')}** ({names}{more}), "
+            f"{_count(len(store.chunks), 'passage')} · model {escape(store.manifest.get('model', '?'))}." + (
                 " With **Written answers** on, a language model writes the answer instead and every sentence is "
                 "checked against the passage it cites; the ones that fail are listed apart." if bot.settings.llm_url
                 else ""))
