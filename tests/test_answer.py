@@ -54,10 +54,18 @@ def test_timings_cover_every_stage(fake_bot) -> None:
     assert timings["total"] >= timings["retrieve"]
 
 
+# a Persian word with its zero-width non-joiner, and an emoji joined by a zero-width joiner
+JOINERS_THAT_SHAPE = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \U0001f469\u200d\U0001f4bb"
+
+
 @pytest.mark.parametrize(("sentence", "shown"), [
     ("the two countries[2].", "the two countries."),
     ("[3] Singh, Deepa. The Diplomat.", "Singh, Deepa. The Diplomat."),
     ("- A list item.", "A list item."),
+    ("Stationery comes on Wednes\u00adday to the photo\u200bcopier room.", "Stationery comes on Wednesday to the "
+                                                                          "photocopier room."),
+    ("Ask Pri\u200dya at the front\u2060desk\ufeff.", "Ask Priya at the frontdesk."),
+    (JOINERS_THAT_SHAPE, JOINERS_THAT_SHAPE),
 ])
 def test_display_removes_the_documents_own_markers(sentence: str, shown: str) -> None:
     assert _display(sentence) == shown

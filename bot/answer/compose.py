@@ -32,6 +32,12 @@ NOT_FOUND = "I could not find this in the documents."
 _FOOTNOTE = re.compile(r"\[(\d{1,4})\]")
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalised word, as in an author list
 _LEADING_MARKER = re.compile(r"^\[\d{1,4}\]\s+|^[-*•▪‣◦]\s+")
+# Characters that only hint at line breaking or joining (soft hyphen, zero-width space, word joiner, BOM), and
+# a zero-width (non-)joiner between Latin letters, where it joins nothing: in a document they are invisible,
+# but copied out of an answer they split the word ("Wednes\u00adday" is not found by a search for Wednesday).
+# Joiners elsewhere (Persian, Indic scripts, emoji) shape the text and stay.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b\u2060-\u2064\ufeff]|"
+                        r"(?<=[0-9A-Za-z\u00c0-\u024f])[\u200c\u200d](?=[0-9A-Za-z\u00c0-\u024f])")
 
 SECOND_WITHIN = 0.75  # a further sentence joins the answer when it scores within this share of the first
 REDUNDANT = 0.8  # ... and is not a restatement (cosine to a chosen sentence above this), e.g. a summary bullet
@@ -179,8 +185,10 @@ def _sentence_text(store: Store, row: int) -> str:
 
 def _display(text: str) -> str:
     """The sentence as shown in an answer: the document's own `[2]` markers and list bullets removed, so
-    the only bracketed numbers in an answer are its citations."""
-    return _FOOTNOTE.sub("", _LEADING_MARKER.sub("", text.strip())).replace(" .", ".").strip()
+    the only bracketed numbers in an answer are its citations, and the invisible characters inside words
+    (`_INVISIBLE`). The citation keeps the document's text as it is, at its offsets."""
+    shown = _FOOTNOTE.sub("", _LEADING_MARKER.sub("", _INVISIBLE.sub("", text).strip()))
+    return shown.replace(" .", ".").strip()
 
 
 def _referenced_entries(store: Store, hit: Hit, sentence: str) -> list[Hit]:
