@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.conversation import turn_of
+from bot.assistant import Citebot
+from bot.config import Settings
 from bot.evaluate import contains_answer, load_questions
 from tests.conftest import EVAL
+from tests.conftest import SHARED as SHARED_DIR
 
 pytestmark = pytest.mark.slow
 OURS = load_questions(Path(__file__).parent / "data" / "conversations.jsonl")
@@ -33,3 +37,16 @@ def test_resolving_beats_the_last_message_alone(seed_bot) -> None:
     resolved = sum(correct(seed_bot, q, q.turns[:-1]) for q in OURS)
     alone = sum(correct(seed_bot, q, ()) for q in OURS)
     assert resolved >= alone + 3, (resolved, alone)  # measured 15/22 against 11/22 (NOTES-chat.md)
+
+
+TABLES = SHARED_DIR / "fieldcases" / "07-md-table" / "docs"
+
+
+@pytest.mark.skipif(not TABLES.is_dir(), reason="the shared field cases are missing")
+def test_a_follow_up_narrows_the_rows_of_a_table(tmp_path, real_embedder) -> None:
+    bot = Citebot(Settings(docs_dir=TABLES, index_dir=tmp_path), embedder=real_embedder)
+    bot.open()
+    rooms = bot.ask("Which rooms have a projector?")
+    assert [c.sentence.split("|")[1].strip() for c in rooms.citations] == ["Birch", "Cedar"]
+    narrowed = bot.ask("Which of them is on floor 3?", [turn_of(rooms)])
+    assert [c.sentence.split("|")[1].strip() for c in narrowed.citations] == ["Birch"]  # Cedar is on floor 2
