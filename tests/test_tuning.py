@@ -104,3 +104,11 @@ def test_a_verb_that_only_introduces_another_is_not_a_question_term() -> None:
     assert question_terms("What did India hope to achieve?") == ["india", "achiev"]
     assert question_terms("Why did the plan fail?") == ["plan", "fail"]  # "plan" is the topic here
     assert question_terms("What did they agree to?") == ["agre"]  # not a verb that introduces another
+
+
+def test_words_that_ask_rather_than_name_are_not_question_terms() -> None:
+    assert question_terms("Who can get concession prices?") == ["get", "concess", "price"]
+    assert question_terms("How many seats does she have?") == ["mani", "seat"]
+    assert question_terms("What does IT do on the first morning?") == ["it", "first", "morn"]  # an acronym stays
+    assert question_terms("Who owns the Wren room?") == ["own", "wren", "room"]  # a verb here, not a stop word
+    assert tokenize("Courts can be booked") == ["court", "can", "book"]  # BM25 keeps its own short list

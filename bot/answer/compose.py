@@ -25,7 +25,7 @@ from bot.answer.tuning import Tuning, load_tuning
 from bot.ingest.tables import header_above
 from bot.store.base import Store
 from bot.store.folding import sentence_for_matching
-from bot.store.lexical import LexicalIndex, tokenize
+from bot.store.lexical import QUESTION_STOP, LexicalIndex, tokenize
 from bot.types import Citation, Hit
 
 NOT_FOUND = "I could not find this in the documents."
@@ -74,15 +74,16 @@ _POINTS_BACK = re.compile(
 
 
 def question_terms(question: str) -> list[str]:
-    """The question's terms that coverage counts: `tokenize`'s, less a verb that only introduces another
-    ("trying to negotiate" counts "negotiate")."""
+    """The question's terms that coverage counts: `tokenize`'s, less the words that ask rather than name
+    (`lexical.QUESTION_STOP`: "can", "have", "she") and a verb that only introduces another ("trying to
+    negotiate" counts "negotiate")."""
     return list(_question_terms(question))
 
 
 @lru_cache(maxsize=1024)
 def _question_terms(question: str) -> tuple[str, ...]:
     # Asked twice per question: by `score_sentences` and for the abstention's passage coverage.
-    return tuple(tokenize(_CATENATIVE.sub(" ", question)))
+    return tuple(tokenize(_CATENATIVE.sub(" ", question), QUESTION_STOP))
 
 
 def coverage(lexical: LexicalIndex, query_terms: list[str], text: str) -> float:

@@ -29,14 +29,20 @@ TOKENIZER = "stem-en+us-spelling-1"  # in the index manifest: an index tokenized
 _STEMMER = Stemmer.Stemmer("english")
 _STOP = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"did", "does", "do", "was", "were", "is", "are", "what",
                                                     "who", "whom", "which", "when", "where", "why", "how"}
+# A question's terms, as term coverage counts them, leave out NLTK's English stop words too (bm25s ships
+# them): auxiliaries and pronouns ("can", "have", "she") ask rather than name, and in a small library such
+# a word is rare, so it weighed most ("Courts can be booked …" covered "Who can get concession prices?"
+# better than the sentence on concessions). "own" and "won" stay: in a question they are verbs ("Who owns
+# the Wren room?"). BM25 keeps the short list: its scores already discount common words.
+QUESTION_STOP = _STOP | (frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS) - {"own", "won"})
 
 
-def tokenize(text: str) -> list[str]:
-    """Folded (`folding`), lower-cased, stop words removed unless written as an acronym ('IT'), British
+def tokenize(text: str, stop: frozenset[str] = _STOP) -> list[str]:
+    """Folded (`folding`), lower-cased, `stop` words removed unless written as an acronym ('IT'), British
     spellings made American (`spelling`), stemmed: 'Who negotiated the ceasefires?' → ['negoti', 'ceasefir'];
     'neighbours' and 'neighbors' → ['neighbor']."""
     found, caps = words(text)
-    kept = [american(w.lower()) for i, w in enumerate(found) if i in caps or w.lower() not in _STOP]
+    kept = [american(w.lower()) for i, w in enumerate(found) if i in caps or w.lower() not in stop]
     return _STEMMER.stemWords(kept)
 
 
