@@ -128,12 +128,7 @@ class Citebot:
     def evidence(self, question: object, history: History = (), mode: str = "hybrid",
                  clock: _Clock | None = None, store: Store | None = None) -> Evidence:
         """Everything an answer is decided from: the query used, ranked passages, re-scored sentences."""
-        if store is None and self.store is None:
-            self.open()
-        if store is None:
-            self._follow()
-        store = store or self.store  # taken once: an upload may swap in a re-synced index meanwhile
-        assert store is not None
+        store = store if store is not None else self.current_store()  # taken once: an upload may swap it meanwhile
         clock = clock or _Clock()
         text = normalize_question(question, self.settings.max_question_chars)
         turns = self.turns(history, mode)
