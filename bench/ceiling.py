@@ -26,7 +26,7 @@ from bot.answer.tuning import load_tuning
 from bot.config import load_settings
 from bot.evaluate import contains_answer, load_questions
 from bot.faces.eval_cli import corpus_bot
-from bot.store.folding import passage_for_matching, sentence_for_matching
+from bot.store.folding import passage_for_keywords, sentence_for_matching
 from bot.store.lexical import tokenize
 
 
@@ -59,7 +59,7 @@ def main() -> None:
     best = np.maximum.reduceat(vectors @ sentence_vectors.T, starts, axis=1)
 
     titles = {d.doc_id: d.title for d in store.documents.values()}
-    tokens = [tokenize(f"{titles[c.doc_id]}\n{passage_for_matching(c)}") for c in store.chunks]
+    tokens = [tokenize(passage_for_keywords(titles[c.doc_id], c)) for c in store.chunks]
     query_tokens = [tokenize(q) for q in queries]
     shipped = bm25s.BM25()
     shipped.index(tokens, show_progress=False)

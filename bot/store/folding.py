@@ -49,6 +49,12 @@ def passage_for_matching(chunk: Chunk) -> str:
     return fold(_in_section(chunk, chunk.search_text or chunk.text))
 
 
+def passage_for_keywords(title: str, chunk: Chunk) -> str:
+    """What BM25 indexes for a passage: its document's `title`, then `passage_for_matching`, so a passage is
+    found by its document's title and section heading too (a heading is not a passage)."""
+    return f"{title}\n{passage_for_matching(chunk)}"
+
+
 def _in_section(chunk: Chunk, text: str) -> str:
     # Reference entries are their own context (and "References" says nothing about them).
     return f"{chunk.section}: {text}" if chunk.section and chunk.kind != "reference" else text

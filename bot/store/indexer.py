@@ -26,7 +26,7 @@ from bot.ingest.reading import SUPPORTED
 from bot.store import backend
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
-from bot.store.folding import passage_for_matching, sentence_for_matching
+from bot.store.folding import passage_for_keywords, sentence_for_matching
 from bot.store.lexical import TOKENIZER, LexicalIndex
 from bot.store.ownership import now_stamp
 from bot.types import Chunk, Document
@@ -199,8 +199,7 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
                 progress("embedding", offset + done, len(to_embed))
         vectors[[r for _, r in part]] = embedder.encode(texts, progress=report)
     titles = {d.doc_id: d.title for d in documents}
-    # A passage is found by its document's title and its section heading too (a heading is not a passage).
-    lexical = LexicalIndex.build([f"{titles[c.doc_id]}\n{passage_for_matching(c)}" for c in chunks])
+    lexical = LexicalIndex.build([passage_for_keywords(titles[c.doc_id], c) for c in chunks])
     manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings), "tokenizer": TOKENIZER,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}

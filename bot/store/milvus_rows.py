@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.store.folding import passage_for_matching
+from bot.store.folding import passage_for_keywords
 from bot.store.lexical import tokenize
 from bot.types import Chunk, Document, WordBox
 
@@ -34,7 +34,7 @@ class Terms:
     """Every passage's term counts (title + matching text, as `indexer` gives the local store), ids and df."""
 
     def __init__(self, documents: dict[str, Document], chunks: list[Chunk]) -> None:
-        self.counts = [Counter(tokenize(f"{documents[c.doc_id].title}\n{passage_for_matching(c)}")) for c in chunks]
+        self.counts = [Counter(tokenize(passage_for_keywords(documents[c.doc_id].title, c))) for c in chunks]
         self.df = Counter(t for doc in self.counts for t in doc)
         self.ids = {t: i for i, t in enumerate(sorted(self.df))}
         self.avgdl = sum(sum(c.values()) for c in self.counts) / max(len(self.counts), 1)
