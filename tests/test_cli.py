@@ -114,7 +114,7 @@ def test_index_prints_only_the_bots_own_lines(settings) -> None:
     assert result.returncode == 0
     lines = [line.strip() for line in result.stderr.replace("\r", "\n").splitlines() if line.strip()]
     assert not [line for line in lines if "index from" in line], lines
-    assert lines[-1].startswith("Built the index (no index yet): 1 documents, 20 passages"), lines
+    assert lines[-1].startswith("Built the index (no index yet): 1 document, 20 passages"), lines
 
 
 def test_plain_citations_name_the_file_and_a_rows_table_header(tmp_path, monkeypatch, capsys) -> None:
@@ -157,8 +157,8 @@ def test_skipped_files_are_listed_when_the_index_is_built_then_summed_up(setting
     assert empty in stderr_of("ask", "Who is Susie Wiles?")
     assert stderr_of("ask", "Who is Susie Wiles?") == [
         "1 file was skipped, as when the index was built; `python -m bot index` lists why.",
-        "The index is up to date: 1 documents, 20 passages (loaded in … s)."]
-    assert stderr_of("index") == [empty, "The index is up to date: 1 documents, 20 passages (loaded in … s)."]
+        "The index is up to date: 1 document, 20 passages (loaded in … s)."]
+    assert stderr_of("index") == [empty, "The index is up to date: 1 document, 20 passages (loaded in … s)."]
     (settings.docs_dir / "leak.txt").symlink_to(SEED_FILE)
     lines = stderr_of("ask", "Who is Susie Wiles?")
     assert lines[:2] == [empty, "leak.txt: skipped, the link points outside the documents folder"]

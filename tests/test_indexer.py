@@ -21,7 +21,7 @@ def test_first_start_builds_and_second_start_loads(settings, fake) -> None:
     assert first.embedded == first.sentences == 31
     _, second = open_bot(settings, fake)
     assert (second.action, second.embedded) == ("loaded", 0)
-    assert str(second).startswith("The index is up to date: 1 documents, 20 passages")
+    assert str(second).startswith("The index is up to date: 1 document, 20 passages")
 
 
 def test_a_new_document_embeds_only_itself(settings, fake) -> None:

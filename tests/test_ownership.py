@@ -167,7 +167,7 @@ def test_an_emptied_folder_needs_rebuild(notes, tmp_path, cli, capsys):
     assert out.splitlines()[1].startswith("  The documents folder 'notes' holds none of the index's 2 documents")
     assert "  2 removed: bees.txt, tea.md" in out.splitlines() and "The index is up to date." not in out
     status, _, err = cli(capsys, "index", "--rebuild", "--index", str(index))
-    assert status == 0 and err[-1].startswith("Built the index (rebuild requested): 1 documents")
+    assert status == 0 and err[-1].startswith("Built the index (rebuild requested): 1 document")
     assert sorted(_manifest(index)["documents"]) == ["owls.txt"]
 
 
@@ -234,7 +234,7 @@ def test_the_ui_shows_the_kept_index_and_confirms_removing_everything(notes, tmp
     shared.open()
     assert shared.held == bot.held and held_notice(shared)[1] is False  # a visitor may not empty the library
     status, button, description = make_confirm(bot)()
-    assert status.replace("\\", "").startswith("Built the index (rebuild requested): 1 documents")
+    assert status.replace("\\", "").startswith("Built the index (rebuild requested): 1 document")
     assert button["visible"] is False
     assert sorted(bot.store.documents) == ["owls.txt"] and "**1 document**" in description and not bot.held
 

@@ -60,4 +60,4 @@ def test_cli_json_with_the_real_model(tmp_path) -> None:
     assert "Susie Wiles" in first["answer"] and not first["abstained"]
     assert first["citations"][0]["text"] in (PROJECT_ROOT / "seeds" / "000_204c1444c696506f.txt").read_text()
     assert second["abstained"] and second["citations"] == []
-    assert "Built the index (no index yet): 1 documents, 20 passages" in result.stderr
+    assert "Built the index (no index yet): 1 document, 20 passages" in result.stderr

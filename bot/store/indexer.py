@@ -56,13 +56,18 @@ class BuildReport:
         if self.action == "kept":
             return self.reason
         if self.action == "loaded":
-            return (f"The index is up to date: {self.documents} documents, {self.chunks} passages "
-                    f"(loaded in {self.seconds:.1f} s).")
+            return (f"The index is up to date: {_count(self.documents, 'document')}, "
+                    f"{_count(self.chunks, 'passage')} (loaded in {self.seconds:.1f} s).")
         shown = "; ".join(f"{name} ({how})" for name, how in self.not_utf8[:5])
         more = f"; and {len(self.not_utf8) - 5} more" if len(self.not_utf8) > 5 else ""
-        return (f"Built the index ({self.reason}): {self.documents} documents, {self.chunks} passages, "
-                f"{self.embedded} of {self.sentences} sentences embedded, in {self.seconds:.1f} s."
+        return (f"Built the index ({self.reason}): {_count(self.documents, 'document')}, "
+                f"{_count(self.chunks, 'passage')}, {self.embedded} of {_count(self.sentences, 'sentence')} embedded, "
+                f"in {self.seconds:.1f} s."
                 + (f" Not UTF-8: {shown}{more}." if self.not_utf8 else ""))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def stale_reason(store: Store, documents: Sequence[Document], embedder: Embedder, settings: Settings) -> str:
