@@ -50,7 +50,7 @@ def main() -> None:
     corpus = Corpus("squad", corpus_bot(load_settings(), EVAL / "squad2" / "corpus.jsonl"))
     store, tuning = corpus.store, load_tuning()
     questions = [q for q in load_questions(EVAL / "squad2" / "questions_dev.jsonl") if q.answerable]
-    queries = [query_of(q.turns[-1]) for q in questions]
+    queries = [query_of(q.turns[-1], store) for q in questions]
     vectors = corpus.vectors(queries)
     starts = store.chunk_rows[:-1]
     docs = np.array([c.doc_id for c in store.chunks])

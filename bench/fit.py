@@ -42,20 +42,23 @@ from bot.answer.conversation import resolve
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import rank
 from bot.answer.tuning import TUNED_FILE, Tuning
+from bot.answer.typos import correct
 from bot.assistant import Citebot
 from bot.config import load_settings
 from bot.evaluate import EvalQuestion, assign_folds, contains_answer, is_relevant, load_questions
 from bot.faces.eval_cli import corpus_bot
 from bot.ingest.chunking import CHUNKING_VERSION
 from bot.ingest.reading import READER_VERSION
+from bot.store.base import Store
 from bot.store.lexical import TOKENIZER
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 CACHE = ROOT / "bench" / "results" / "fit"
 # what each cached stage depends on: a change to the sentence scoring keeps the (slow) fusion grid's cache
-RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/store/lexical.py", "bot/store/spelling.py", "bot/store/links.py",
-                  "bot/store/folding.py", "bot/answer/conversation.py", "bot/answer/question.py"]
+RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/answer/typos.py", "bot/ingest/english.py", "bot/store/lexical.py",
+                  "bot/store/spelling.py", "bot/store/links.py", "bot/store/folding.py", "bot/answer/conversation.py",
+                  "bot/answer/question.py"]
 SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/abstention.py"]
 ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "nterms", "gold", "relevant")  # per re-scored sentence
 ROWS_VERSION = 6  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5),
@@ -116,8 +119,10 @@ class Corpus:
         return rank(self.store, query, vector, 10, self.bot.settings.dense_k, "hybrid", tuning)
 
 
-def query_of(text: str) -> str:
-    return resolve(normalize_question(text), ()).query
+def query_of(text: str, store: Store | None = None) -> str:
+    """The query the bot searches for `text` asked alone (misspelt words corrected against `store`'s)."""
+    query = resolve(normalize_question(text), ()).query
+    return correct(store, query) if store is not None else query
 
 
 def docs_ranked(hits: tuple) -> list[str]:
@@ -128,7 +133,7 @@ def retrieval_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning
     """Per question, the 1-based document rank of each gold document (0 = not in the top 10)."""
     out = []
     for q in questions:
-        docs = docs_ranked(corpus.ranking(query_of(q.turns[-1]), tuning).hits)
+        docs = docs_ranked(corpus.ranking(query_of(q.turns[-1], corpus.store), tuning).hits)
         out.append([docs.index(g) + 1 if g in docs else 0 for g in q.gold_doc_ids])
     return out
 
@@ -138,7 +143,7 @@ def sentence_rows(corpus: Corpus, questions: list[EvalQuestion], tuning: Tuning)
     store = corpus.store
     out = []
     for q in questions:
-        query = query_of(q.turns[-1])
+        query = query_of(q.turns[-1], corpus.store)
         ranking = corpus.ranking(query, tuning)
         scored = score_sentences(store, query, ranking, tuning)
         agree = retrievers_agree(ranking.hits)

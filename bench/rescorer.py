@@ -43,7 +43,8 @@ LEARNED = (*RULE, "pcov", "inv_rank", "first", "relative_position", "log_tokens"
 
 def sentence_features(corpus: Corpus, q: EvalQuestion) -> tuple[np.ndarray, np.ndarray]:
     """(sentences, len(LEARNED)) features and (sentences,) "holds the answer" of one question."""
-    store, query = corpus.store, query_of(q.turns[-1])
+    store = corpus.store
+    query = query_of(q.turns[-1], store)
     ranking = corpus.ranking(query, load_tuning())
     scored = score_sentences(store, query, ranking, load_tuning())
     terms = tokenize(query)

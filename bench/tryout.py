@@ -8,11 +8,14 @@ folded; `expect: null` must abstain). All content invented.
     Aoife Brennan's email address?" beside a directory without emails);
   - `bench/tryout_tables/`: 10 documents with tables (Markdown, CSV, HTML, DOCX, PDF), 79 questions, 38 of
     them close but unanswered, written by a second newcomer to check a table rule made while reading the
-    first set's failures (README, *Left out*).
+    first set's failures (README, *Left out*);
+  - `bench/tryout_typos/`: 6 folders (timetables, rules, product notes, a policy, FAQs), 71 questions typed
+    in haste, two thirds with a slip ("Kirkwelpington", "chekc-in", "libarian"), 24 of them close but
+    unanswered, written by a third newcomer to measure the misspelt-word correction (`answer.typos`).
 
 A measurement, not a test: no weight is fitted on them; their failures are reported in the README.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables] [folder-name-part ...]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|bench/tryout_typos] [folder-name-part ...]
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
 from bot.answer.tuning import Tuning, load_tuning
+from bot.answer.typos import correct
 from bot.answer.writer import Passage, Writer, passages_from_store
 from bot.answer.written import Written, write
 from bot.config import Settings
@@ -135,18 +136,18 @@ class Citebot:
         if history:
             clock.lap("context")  # recalling earlier turns' evidence, when they came as plain text
         resolved = resolve(text, turns, self.settings.max_question_chars)
-        query = resolved.query
+        query, focus = correct(store, resolved.query), correct(store, resolved.focus)  # misspelt words
         vector = self.embedder.encode([fold(query)])[0]
         clock.lap("embed")
         ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode, self.tuning)
         clock.lap("retrieve")
-        scored = score_sentences(store, resolved.focus, ranking, self.tuning)
+        scored = score_sentences(store, focus, ranking, self.tuning)
         ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = None
         if best:
-            terms = question_terms(resolved.focus)
+            terms = question_terms(focus)
             passage = shrunk_coverage(coverage(store.lexical, terms, passage_for_matching(best.hit.chunk)),
                                       len(set(terms)), self.tuning.coverage_prior)
             features = (best.dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))

@@ -61,3 +61,17 @@ def test_cli_json_with_the_real_model(tmp_path) -> None:
     assert first["citations"][0]["text"] in (PROJECT_ROOT / "seeds" / "000_204c1444c696506f.txt").read_text()
     assert second["abstained"] and second["citations"] == []
     assert "Built the index (no index yet): 1 document, 20 passages" in result.stderr
+
+
+@pytest.mark.parametrize(("asked", "meant"), [
+    ("What was Rubio trying to negociate?", "What was Rubio trying to negotiate?"),
+    ("Who wrote the article in The Diplmat?", "Who wrote the article in The Diplomat?"),
+    ("What prompted Vanse to call the Indain prime minister?",
+     "What prompted Vance to call the Indian prime minister?"),
+])
+def test_a_misspelt_question_is_answered_as_if_spelt_right(any_seed_bot, asked, meant) -> None:
+    q = next(q for q in SEED_DEV if q.turns[-1] == meant)
+    answer = any_seed_bot.ask(asked)
+    assert answer.query == meant
+    assert not answer.abstained and contains_answer(answer.text, q), answer.text
+    assert any(e in c.chunk.text for e in q.evidence_any for c in answer.citations)

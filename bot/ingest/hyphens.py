@@ -13,7 +13,8 @@ goes. Other languages fall to the document's own evidence and then to joining.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from bot.ingest.english import english_words
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 _TAIL = re.compile(r"([^\W\d_]+(?:[-‐][^\W\d_]+)*)[-‐\u00ad]$")
@@ -64,14 +65,7 @@ class Hyphens:
             return False
         if capital:  # "Anglo-/Norman": a typesetter does not break a word before a capital
             return True
-        words = _english()
+        words = english_words()  # read only when a document's own words cannot decide
         if joined in words:
             return False
         return compound or (left in words and right in words)
-
-
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    from spellchecker import SpellChecker  # ~0.2 s and ~30 MB; only documents with line-end hyphens pay it
-
-    return frozenset(SpellChecker(language="en").word_frequency.keys())

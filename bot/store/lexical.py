@@ -46,6 +46,11 @@ def tokenize(text: str, stop: frozenset[str] = _STOP) -> list[str]:
     return _STEMMER.stemWords(kept)
 
 
+def stem_of(word: str) -> str:
+    """One word as `tokenize` makes it (no stop list): 'Neighbours' → 'neighbor'."""
+    return _STEMMER.stemWord(american(word.lower()))
+
+
 class LexicalIndex:
     def __init__(self, bm25: bm25s.BM25, df: dict[str, int], n_docs: int) -> None:
         self._bm25 = bm25
