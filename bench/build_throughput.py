@@ -25,6 +25,7 @@ from bot.config import BUNDLED_MODEL, load_settings
 from bot.embed.choose import make_embedder
 from bot.evaluate import load_corpus
 from bot.ingest.chunking import chunk_document
+from bot.store.folding import embedded_title, sentence_for_embedding
 from bot.store.indexer import ensure_index
 
 
@@ -36,7 +37,10 @@ def main() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     docs = load_corpus(SQUAD_CORPUS)[: 150 if args.quick else None]
     chunks = [c for d in docs for c in chunk_document(d, 1200)]
-    sentences = [d.text[s:e] for d in docs for c in chunk_document(d, 1200) for s, e in c.sentences]
+    # the texts the indexer embeds (a sentence after its heading or its document's title), so both sides
+    # encode the same tokens and the ratio is the indexer's own cost
+    sentences = [sentence_for_embedding(embedded_title(d), d.text, c, s, e)
+                 for d in docs for c in chunk_document(d, 1200) for s, e in c.sentences]
     onnx_cache = RESULTS / "cache" / "onnx"
     embedders = {"torch": make_embedder(BUNDLED_MODEL, "torch"),
                  "onnx": make_embedder(BUNDLED_MODEL, "onnx", onnx_cache)}

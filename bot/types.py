@@ -51,6 +51,7 @@ class Document:
     marks: tuple[tuple[int, str], ...] = ()
     boxes: tuple[WordBox, ...] = ()  # word boxes in text order, for PDFs and images (see `WordBox`)
     notes: tuple[str, ...] = ()  # what the reader left out and why: "page 3: OCR is off (BOT_OCR=0); …"
+    title_from_name: bool = False  # the file had no title of its own (title line, heading, metadata): its name
 
     @property
     def content_hash(self) -> str:

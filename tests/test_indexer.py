@@ -8,6 +8,7 @@ from bot.assistant import Citebot
 from bot.config import Settings
 from bot.embed.fake import FakeEmbedder
 from bot.errors import BotError
+from bot.store.folding import embedded_title
 
 
 def open_bot(settings: Settings, fake) -> tuple[Citebot, object]:
@@ -99,3 +100,28 @@ def test_an_empty_folder_says_what_to_do(settings, fake) -> None:
 def test_a_missing_folder_says_what_to_do(settings, fake, tmp_path) -> None:
     with pytest.raises(BotError, match=r"The documents folder 'nowhere' does not exist; create it or pass --docs DIR."):
         open_bot(settings.with_(docs_dir=tmp_path / "nowhere"), fake)
+
+
+def test_a_sentence_under_no_heading_is_embedded_after_its_documents_title(settings, fake) -> None:
+    folder = settings.docs_dir
+    (folder / "engines.txt").write_text("Steam engine\n\nIt was improved by James Watt in 1769.\n", "utf-8")
+    (folder / "pumps.md").write_text("# Water pumps\n\n## Savery\n\nIt raised water by steam.\n", "utf-8")
+    (folder / "untitled.txt").write_text("x" * 300 + " fills the first line.\n\nIt has no title line.\n", "utf-8")
+    bot, _ = open_bot(settings, fake)
+    store = bot.store
+
+    def embedded(doc_id: str, sentence: str) -> str:
+        """The text whose vector the store holds for `sentence` of `doc_id`."""
+        text = store.documents[doc_id].text
+        row = next(r for r, (_, a, b) in enumerate(store.sentences) if text[a:b] == sentence
+                   and store.chunks[store.sentences[r][0]].doc_id == doc_id)
+        return next(t for t in (f"Steam engine: {sentence}", f"Savery: {sentence}", sentence)
+                    if (fake.encode([t])[0] == store.vectors[row]).all())
+
+    assert embedded("engines.txt", "It was improved by James Watt in 1769.") == \
+        "Steam engine: It was improved by James Watt in 1769."
+    assert embedded("pumps.md", "It raised water by steam.") == "Savery: It raised water by steam."  # its heading
+    assert store.documents["untitled.txt"].title_from_name  # a file name is no topic: not embedded
+    assert embedded("untitled.txt", "It has no title line.") == "It has no title line."
+    seed = next(d for d in store.documents.values() if d.title.startswith("A Shift in Tensions"))
+    assert embedded_title(seed) == ""  # a nine-word headline is a statement of its own, not a topic

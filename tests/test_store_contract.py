@@ -85,7 +85,7 @@ def test_search_finds_the_sentence_itself_and_clamps_k(settings_for: Settings) -
     ensure_index(DOCS, FakeEmbedder(), settings_for)
     store = backend.load(settings_for)
     fake = FakeEmbedder()
-    rows, scores = store.search(fake.encode(["Dogs bark at strangers."])[0], 3)
+    rows, scores = store.search(fake.encode(["Dogs: Dogs bark at strangers."])[0], 3)  # after its title, as embedded
     _, start, end = store.sentences[rows[0]]
     assert store.documents["dogs.txt"].text[start:end] == "Dogs bark at strangers."
     assert scores[0] == pytest.approx(1.0, abs=1e-5) and list(scores) == sorted(scores, reverse=True)

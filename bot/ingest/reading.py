@@ -125,4 +125,4 @@ def read_file(path: Path, doc_id: str, source: str | None = None, limits: Limits
         raise DocumentError(f"the file could not be opened ({err.strerror or 'input/output error'})") from err
     return Document(doc_id=doc_id, title=reading.title, text=reading.text, source=source, pages=reading.pages,
                     marks=reading.marks, boxes=reading.boxes, notes=reading.notes,
-                    encoding=encoding or reading.encoding)
+                    encoding=encoding or reading.encoding, title_from_name=reading.title == fallback)

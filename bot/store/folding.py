@@ -5,10 +5,12 @@ letters and digits, ligatures, compatibility forms), no-break and other spaces m
 invisible format characters removed (soft hyphen, zero-width space and joiners, word joiner, BOM), as
 `question.normalize_question` already removes them from questions. Citations never see folded text: they
 show `Document.text` at the original offsets. A table row is matched by its `search_text` (its cells
-with their column names), and every passage but a reference entry after its section heading.
-`acronyms` says which upper-case words stand as acronyms ("IT", "US"), so the tokenizer keeps them even
-when their lower case is a stop word; `same_text` finds passages that repeat word for word. Tokenizing
-itself is `lexical`'s.
+with their column names), and every passage but a reference entry after its section heading; a sentence
+under no heading is embedded after its document's title when the title names a topic (`embedded_title`:
+"Steam engine: It was an improvement …", the contextual header that says what "it" is; held out on
+SQuAD2, the top cited sentence 0.792 → 0.805 and recall@1 0.885 → 0.898). `acronyms` says which upper-case
+words stand as acronyms ("IT", "US"), so the tokenizer keeps them even when their lower case is a stop word;
+`same_text` finds passages that repeat word for word. Tokenizing itself is `lexical`'s.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from bot.types import Chunk
+from bot.types import Chunk, Document
 
 _SPACES = re.compile(r"[^\S\n]")  # every horizontal white space, NBSP and the like included
 # The format (Cf) characters of Unicode 14, as ranges: one regex pass instead of a category lookup per
@@ -43,6 +45,27 @@ def sentence_for_matching(doc_text: str, chunk: Chunk, start: int, end: int) -> 
     if chunk.search_text and (start, end) == (chunk.start, chunk.end):
         return fold(_in_section(chunk, chunk.search_text))
     return fold(_in_section(chunk, doc_text[start:end]))
+
+
+TITLE_WORDS_MAX = 6  # a title of a few words names a topic; a longer one is a headline, a statement of its own
+
+
+def embedded_title(doc: Document) -> str:
+    """The title embedded before `doc`'s sentences that stand under no heading (see `sentence_for_embedding`),
+    or "": a title of at most `TITLE_WORDS_MAX` words that is not just the file's name (a name is a label,
+    and leaving it out keeps a renamed file's vectors)."""
+    title = fold(doc.title).strip()
+    return "" if doc.title_from_name or len(title.split()) > TITLE_WORDS_MAX else title
+
+
+def sentence_for_embedding(title: str, doc_text: str, chunk: Chunk, start: int, end: int) -> str:
+    """What is embedded for a sentence: `sentence_for_matching`, after `title` (`embedded_title`) when no
+    heading stands above it ("Steam engine: It was an improvement over Savery's pump."). A heading, where
+    there is one, already says what the sentence is about; a reference entry is its own context."""
+    text = sentence_for_matching(doc_text, chunk, start, end)
+    if not title or chunk.section or chunk.kind == "reference":
+        return text
+    return f"{title}: {text}"
 
 
 def passage_for_matching(chunk: Chunk) -> str:

@@ -26,7 +26,7 @@ from bot.ingest.reading import SUPPORTED
 from bot.store import backend
 from bot.store import faiss_store as store_mod
 from bot.store.base import Store
-from bot.store.folding import passage_for_keywords, sentence_for_matching
+from bot.store.folding import embedded_title, passage_for_keywords, sentence_for_embedding
 from bot.store.lexical import TOKENIZER, LexicalIndex
 from bot.store.ownership import now_stamp
 from bot.types import Chunk, Document
@@ -193,18 +193,19 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
         vectors[first_row:first_row + len(cached)] = cached
     # Embedded EMBED_BATCH sentences at a time, written straight into `vectors`: memory stays at the
     # vectors themselves however large the folder, and the progress bar moves steadily.
+    titles = [embedded_title(d) for d in documents]
     step = getattr(embedder, "batch_hint", EMBED_BATCH)  # a cluster embedder takes one big job instead
     for start in range(0, len(to_embed), step):
         part = to_embed[start:start + step]
-        texts = [sentence_for_matching(documents[n].text, chunks[rows[r][0]], rows[r][1], rows[r][2])
+        texts = [sentence_for_embedding(titles[n], documents[n].text, chunks[rows[r][0]], rows[r][1], rows[r][2])
                  for n, r in part]
 
         def report(done: int, _total: int, offset: int = start) -> None:
             if progress:
                 progress("embedding", offset + done, len(to_embed))
         vectors[[r for _, r in part]] = embedder.encode(texts, progress=report)
-    titles = {d.doc_id: d.title for d in documents}
-    lexical = LexicalIndex.build([passage_for_keywords(titles[c.doc_id], c) for c in chunks])
+    names = {d.doc_id: d.title for d in documents}
+    lexical = LexicalIndex.build([passage_for_keywords(names[c.doc_id], c) for c in chunks])
     manifest = {"model": embedder.name, "dimension": dim, "chunking": chunking_key(settings), "tokenizer": TOKENIZER,
                 "documents": {d.doc_id: d.content_hash for d in documents},
                 "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(rows)}}
@@ -218,9 +219,12 @@ def build(documents: Sequence[Document], embedder: Embedder, settings: Settings,
 
 
 def text_hash(doc: Document) -> str:
-    """What a document's sentence vectors depend on (with the model and chunking): its text alone, so a
-    rename that changes a title taken from the file name still re-uses every vector."""
-    return hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+    """What a document's sentence vectors depend on (with the model and chunking): its text and the title
+    embedded with it (`folding.embedded_title`), never a title taken from the file name, so a rename still
+    re-uses every vector."""
+    title = embedded_title(doc)
+    key = f"{title}\0{doc.text}" if title else doc.text
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _vectors_by_text(store: Store) -> dict[str, np.ndarray]:
