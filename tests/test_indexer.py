@@ -107,6 +107,7 @@ def test_a_sentence_under_no_heading_is_embedded_after_its_documents_title(setti
     (folder / "engines.txt").write_text("Steam engine\n\nIt was improved by James Watt in 1769.\n", "utf-8")
     (folder / "pumps.md").write_text("# Water pumps\n\n## Savery\n\nIt raised water by steam.\n", "utf-8")
     (folder / "untitled.txt").write_text("x" * 300 + " fills the first line.\n\nIt has no title line.\n", "utf-8")
+    (folder / "incident.txt").write_text("The generator failed on 9 February.\nIt was repaired.\n", "utf-8")
     bot, _ = open_bot(settings, fake)
     store = bot.store
 
@@ -123,5 +124,8 @@ def test_a_sentence_under_no_heading_is_embedded_after_its_documents_title(setti
     assert embedded("pumps.md", "It raised water by steam.") == "Savery: It raised water by steam."  # its heading
     assert store.documents["untitled.txt"].title_from_name  # a file name is no topic: not embedded
     assert embedded("untitled.txt", "It has no title line.") == "It has no title line."
+    opening = store.documents["incident.txt"]  # a text that opens with a sentence has no title of its own
+    assert (opening.title, opening.title_from_name) == ("incident", True)
+    assert embedded("incident.txt", "It was repaired.") == "It was repaired."
     seed = next(d for d in store.documents.values() if d.title.startswith("A Shift in Tensions"))
     assert embedded_title(seed) == ""  # a nine-word headline is a statement of its own, not a topic

@@ -96,5 +96,8 @@ def clean_text(text: str) -> str:
 
 
 def guess_title(text: str, fallback: str) -> str:
+    """The text's first line when it reads as a title (at most 200 characters, not ending as a sentence ends:
+    the rule by which `chunking` tells a title line from a paragraph), else `fallback`, the file's name; a
+    text that opens with a sentence has no title of its own."""
     first = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
-    return first if 0 < len(first) <= 200 else fallback
+    return first if 0 < len(first) <= 200 and not first.endswith((".", "!", "?")) else fallback

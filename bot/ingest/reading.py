@@ -33,7 +33,7 @@ IN_CHILD = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".p
 SUPPORTED = frozenset({".txt", ".md", ".csv", ".tsv", *IN_CHILD, *IMAGE_SUFFIXES})
 # Old binary Office and Outlook files: the program that opens them saves them as a format that is read.
 RESAVE_AS = {".doc": ".docx", ".xls": ".xlsx", ".ppt": ".pptx", ".msg": ".eml"}
-READER_VERSION = 7  # bump when any reader's output changes, so synced folders are read again
+READER_VERSION = 8  # bump when any reader's output changes, so synced folders are read again
 MB = 1024 * 1024
 # HTML up to this size is parsed in-process (about 1 s per MB, under 150 MB of memory); bigger pages, and
 # every other structured file, are read in a bounded child process (`sandbox`), which costs ~0.3 s to start.
