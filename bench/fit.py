@@ -119,10 +119,9 @@ class Corpus:
         return rank(self.store, query, vector, 10, self.bot.settings.dense_k, "hybrid", tuning)
 
 
-def query_of(text: str, store: Store | None = None) -> str:
+def query_of(text: str, store: Store) -> str:
     """The query the bot searches for `text` asked alone (misspelt words corrected against `store`'s)."""
-    query = resolve(normalize_question(text), ()).query
-    return correct(store, query) if store is not None else query
+    return correct(store, resolve(normalize_question(text), ()).query)
 
 
 def docs_ranked(hits: tuple) -> list[str]:
