@@ -15,7 +15,7 @@ FILE --folds K` splits it). For each fold, on the other folds:
      of the library's baseline; answer when that probability is at least 0.5 (the threshold moves, if it
      must, so that the seed dev questions of the training folds are right).
 The same is done on all folds for the shipped weights. Candidates, features and scores are cached under
-bench/results/fit/ by embedder and a hash of the scoring code, so a refit costs seconds.
+bench/results/fit/ by embedder, a hash of the scoring code and the questions, so a refit costs seconds.
 Figures printed here are the held-out folds' (mean over folds); `python -m bot eval … --folds K` measures
 the same weights through the real pipeline.
 
@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 
 from bot.answer.abstention import FEATURES, null_questions, retrievers_agree, shrunk_coverage
 from bot.answer.compose import coverage, question_terms, score_sentences
@@ -179,8 +180,11 @@ def code_key(corpus: Corpus, code: list[str]) -> str:
             f"|{READER_VERSION}|{CHUNKING_VERSION}{rows}")
 
 
-def cached(name: str, key: str, compute):  # noqa: ANN001, ANN201
-    path = CACHE / f"{hashlib.sha256(f'{key}|{name}'.encode()).hexdigest()[:20]}.json"
+def cached(name: str, key: str, questions: list[EvalQuestion], compute):  # noqa: ANN001, ANN201
+    """`compute()`, or its saved value for the same stage `key`, `name` and `questions` (their text, labels
+    and answers: an edited question file must not be answered from the old one's rows)."""
+    asked = hashlib.sha256(repr(questions).encode()).hexdigest()[:12]
+    path = CACHE / f"{hashlib.sha256(f'{key}|{name}|{asked}'.encode()).hexdigest()[:20]}.json"
     if path.is_file():
         return json.loads(path.read_text())
     print(f"computing {name}", file=sys.stderr)
@@ -265,7 +269,7 @@ def main() -> None:
     for w_mean, w_bm25 in points:
         t = replace(MAIN, w_mean=w_mean, w_bm25=w_bm25)
         retrieval[(w_mean, w_bm25)] = tuple(
-            cached(fusion_key(t), code_key(corpora[c], RETRIEVAL_CODE),
+            cached(fusion_key(t), code_key(corpora[c], RETRIEVAL_CODE), qs,
                    lambda t=t, c=c, qs=qs: retrieval_rows(corpora[c], qs, t))
             for c, qs in (("squad", squad), ("hotpot", hotpot)))
     sq_fold = np.array([folds[q.qid] for q in squad])
@@ -292,7 +296,7 @@ def main() -> None:
     sentences: dict[tuple[float, float], dict[str, list]] = {}
     for point in dict.fromkeys(fusion.values()):
         t = replace(MAIN, w_mean=point[0], w_bm25=point[1])
-        sentences[point] = {name: cached(f"sentences {name} {fusion_key(t)}", code_key(corpora[c], SENTENCE_CODE),
+        sentences[point] = {name: cached(f"sentences {name} {fusion_key(t)}", code_key(corpora[c], SENTENCE_CODE), qs,
                                          lambda c=c, qs=qs, t=t: sentence_rows(corpora[c], qs, t))
                             for name, c, qs, _ in population}
 
@@ -417,6 +421,7 @@ def main() -> None:
     def held_out(tune_of, point_of, sent_of) -> dict[str, float]:  # noqa: ANN001
         figures: dict[str, list[float]] = {}
         conf, right = [], []
+        margins: dict[str, list[np.ndarray]] = {}  # score − threshold, per group, every fold
         for f in range(k):
             tune = tune_of(f)
             for name, v in retrieval_figures(point_of(f), sq_fold == f, hp_fold == f).items():
@@ -434,6 +439,7 @@ def main() -> None:
                 base = shrunk(signals_with(f, point_of, sent_of, f"null → {corpus}", corpus, everything=True)[0],
                               tune.coverage_prior).mean(axis=0)
                 s = x @ w - tune.baseline_weight * float(base @ w)
+                margins.setdefault(name, []).append(s - tune.threshold)
                 figures.setdefault(f"{'answered' if label else 'abstained'}: {name}", []).append(
                     float(((s >= tune.threshold) == bool(label)).mean()) if len(s) else float("nan"))
                 if "adversarial" not in name:
@@ -442,6 +448,12 @@ def main() -> None:
         out = {name: round(float(np.nanmean(v)), 3) for name, v in figures.items()}
         c, r = np.concatenate(conf), np.concatenate(right)
         out["ECE (10 bins, pooled)"] = round(ece(c, r), 3)
+        # threshold-free: how well the score separates a library's answerable questions from everyday ones
+        # (a new signal that only moves the operating point leaves it unchanged)
+        for corpus in ("SQuAD2", "HotpotQA"):
+            yes, no = (np.concatenate(margins[n]) for n in (f"{corpus} answerable", f"out-of-scope → {corpus}"))
+            out[f"ROC AUC, {corpus} answerable vs everyday (pooled)"] = round(float(roc_auc_score(
+                np.r_[np.ones(len(yes)), np.zeros(len(no))], np.r_[yes, no])), 3)
         return out
 
     def signals_with(f: int, point_of, sent_of, name: str, corpus: str,  # noqa: ANN001
@@ -455,7 +467,7 @@ def main() -> None:
     main_point = (MAIN.w_mean, MAIN.w_bm25)
     if main_point not in sentences:
         sentences[main_point] = {name: cached(f"sentences {name} {fusion_key(MAIN)}",
-                                              code_key(corpora[c], SENTENCE_CODE),
+                                              code_key(corpora[c], SENTENCE_CODE), qs,
                                               lambda c=c, qs=qs: sentence_rows(corpora[c], qs, MAIN))
                                  for name, c, qs, _ in population}
     report = {

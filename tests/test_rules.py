@@ -1,6 +1,8 @@
 """The fusion and abstention rules, on hand-made inputs with worked-out answers."""
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +105,21 @@ def test_the_fit_shrinks_passage_coverage_exactly_as_the_bot_does() -> None:
     assert list(out[:, column]) == pytest.approx([abstention.shrunk_coverage(r[column], int(r[-1]), 16.0)
                                                   for r in rows])
     assert np.array_equal(np.delete(out, column, axis=1), np.delete(rows[:, :-1], column, axis=1))
+
+
+def test_the_fit_cache_is_keyed_by_the_questions_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.fit as fit
+    from bot.evaluate import EvalQuestion
+
+    monkeypatch.setattr(fit, "CACHE", tmp_path)
+    asked = [EvalQuestion("oos0", ("How far is the Moon?",), False)]
+    edited = [EvalQuestion("oos0", ("How far is the Sun?",), False)]
+    computed = []
+
+    def compute(value: int) -> Callable[[], list[int]]:
+        return lambda: computed.append(value) or [value]
+
+    assert fit.cached("rows", "key", asked, compute(1)) == [1]
+    assert fit.cached("rows", "key", asked, compute(2)) == [1]  # read back, not recomputed
+    assert fit.cached("rows", "key", edited, compute(3)) == [3]  # same id and count, new text: recomputed
+    assert computed == [1, 3]
