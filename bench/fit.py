@@ -19,7 +19,7 @@ bench/results/fit/ by embedder, a hash of the scoring code and the questions, so
 Figures printed here are the held-out folds' (mean over folds); `python -m bot eval … --folds K` measures
 the same weights through the real pipeline.
 
-    nice .venv/bin/python -m bench.fit [--folds 5] [--no-type] [--no-agree] [--no-prior] [--dry-run]
+    nice .venv/bin/python -m bench.fit [--folds 5] [--no-type] [--no-agree] [--no-prior] [--tryouts] [--dry-run]
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
+from bench.tryout import tryout_folds, tryout_questions
 from bot.answer.abstention import FEATURES, null_questions, retrievers_agree, shrunk_coverage
 from bot.answer.compose import coverage, question_terms, score_sentences
 from bot.answer.conversation import resolve
@@ -79,6 +80,7 @@ PRIOR_GRID = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # pseudo-terms shrinking pas
 # ≈ 0.05 of confidence) inside them: one exactly on the line flips with the embedder's rounding (torch vs
 # int8 ONNX, another CPU's instructions).
 SEED_MARGIN = 0.02
+TRYOUT = "tryout "  # the prefix of the tryout libraries' groups
 GROUP_WEIGHT = {"out-of-scope": 6.0, "seed answerable": 3.0, "seed unanswerable": 3.0}
 
 
@@ -208,6 +210,8 @@ def main() -> None:
                         help="fit the abstention rule without the retrievers' agreement (its weight 0)")
     parser.add_argument("--no-prior", action="store_true",
                         help="fit the abstention rule on the passage coverage itself (coverage prior 0)")
+    parser.add_argument("--tryouts", action="store_true",
+                        help="fit and report the abstention rule on the tryout libraries too (bench/tryout_*)")
     parser.add_argument("--dry-run", action="store_true", help="report, but do not write tuned.json")
     parser.add_argument("--keep-fusion", action="store_true",
                         help="keep tuned.json's fusion weights per fold (skip their grid); refit the rest")
@@ -218,6 +222,13 @@ def main() -> None:
     corpora = {"seed": Corpus("seed", corpus_bot(settings, None)),
                "squad": Corpus("squad", corpus_bot(settings, EVAL / "squad2" / "corpus.jsonl")),
                "hotpot": Corpus("hotpot", corpus_bot(settings, EVAL / "hotpotqa" / "corpus.jsonl"))}
+    # the newcomers' small libraries (bench/tryout_*), with --tryouts: what a user's own folder looks like
+    tryouts: dict[str, list[EvalQuestion]] = {}
+    for folder, q in tryout_questions() if args.tryouts else []:
+        library = q.about[0]
+        if library not in corpora:
+            corpora[library] = Corpus(library, corpus_bot(settings.with_(docs_dir=folder / "docs"), None))
+        tryouts.setdefault(library, []).append(q)
     squad_all = load_questions(EVAL / "squad2" / "questions_dev.jsonl")
     squad_fold = dict(zip((q.qid for q in squad_all), assign_folds(squad_all, k, corpora["squad"].titles),
                           strict=True))
@@ -233,7 +244,7 @@ def main() -> None:
                  if line.strip()]
     oos = [EvalQuestion(f"oos{i}", (text,), False) for i, text in enumerate(oos_lines)]
     oos_fold = dict(zip((q.qid for q in oos), assign_folds(oos, k, {}), strict=True))
-    folds = {**squad_fold, **hotpot_fold, **seed_fold, **oos_fold}
+    folds = {**squad_fold, **hotpot_fold, **seed_fold, **oos_fold, **(tryout_folds(k) if args.tryouts else {})}
     squad = [q for q in squad_all if q.answerable]
     adversarial = [q for q in squad_all if not q.answerable][:300]
 
@@ -256,6 +267,10 @@ def main() -> None:
         ("out-of-scope → HotpotQA", "hotpot", oos, 0),
         ("seed questions → HotpotQA", "hotpot", negative(seed_dev), 0),
     ]
+    for library, qs in tryouts.items():  # one group per library and label; reported pooled (`family`)
+        groups += [(f"{TRYOUT}{kind}: {library}", library, chosen, label)
+                   for kind, label in (("answerable", 1), ("unanswerable", 0))
+                   if (chosen := [q for q in qs if q.answerable == bool(label)])]
     extra = [("SQuAD2 unanswerable (adversarial, not fitted)", "squad", adversarial, 0)]
 
     # 1. fusion: every grid point's gold ranks, computed once; folds choose among them
@@ -422,6 +437,7 @@ def main() -> None:
         figures: dict[str, list[float]] = {}
         conf, right = [], []
         margins: dict[str, list[np.ndarray]] = {}  # score − threshold, per group, every fold
+        tallies: dict[str, list[int]] = {}  # the tryout libraries' groups, pooled: [right, asked]
         for f in range(k):
             tune = tune_of(f)
             for name, v in retrieval_figures(point_of(f), sq_fold == f, hp_fold == f).items():
@@ -439,20 +455,32 @@ def main() -> None:
                 base = shrunk(signals_with(f, point_of, sent_of, f"null → {corpus}", corpus, everything=True)[0],
                               tune.coverage_prior).mean(axis=0)
                 s = x @ w - tune.baseline_weight * float(base @ w)
-                margins.setdefault(name, []).append(s - tune.threshold)
+                margins.setdefault(family(name), []).append(s - tune.threshold)
+                if family(name) != name:
+                    for what, hit in ((f"{'answered' if label else 'abstained'}: {family(name)}",
+                                       (s >= tune.threshold) == bool(label)),
+                                      *([(f"answered, passage right: {family(name)}",
+                                          (s >= tune.threshold) & (rel > 0))] if label else [])):
+                        tally = tallies.setdefault(what, [0, 0])
+                        tally[0], tally[1] = tally[0] + int(hit.sum()), tally[1] + len(hit)
+                    continue
                 figures.setdefault(f"{'answered' if label else 'abstained'}: {name}", []).append(
                     float(((s >= tune.threshold) == bool(label)).mean()) if len(s) else float("nan"))
                 if "adversarial" not in name:
                     conf.append(1 / (1 + np.exp(-tune.slope * (s - tune.threshold))))
                     right.append(rel if label else np.zeros(len(s)))
         out = {name: round(float(np.nanmean(v)), 3) for name, v in figures.items()}
+        out.update({name: round(right / asked, 3) for name, (right, asked) in tallies.items()})
         c, r = np.concatenate(conf), np.concatenate(right)
         out["ECE (10 bins, pooled)"] = round(ece(c, r), 3)
         # threshold-free: how well the score separates a library's answerable questions from everyday ones
         # (a new signal that only moves the operating point leaves it unchanged)
-        for corpus in ("SQuAD2", "HotpotQA"):
-            yes, no = (np.concatenate(margins[n]) for n in (f"{corpus} answerable", f"out-of-scope → {corpus}"))
-            out[f"ROC AUC, {corpus} answerable vs everyday (pooled)"] = round(float(roc_auc_score(
+        for corpus, negatives in (("SQuAD2", "everyday"), ("HotpotQA", "everyday"),
+                                  *([(TRYOUT.strip(), "unanswerable")] if tryouts else [])):
+            yes, no = (np.concatenate(margins[n]) for n in (
+                f"{corpus} answerable", f"out-of-scope → {corpus}" if negatives == "everyday"
+                else f"{corpus} unanswerable"))
+            out[f"ROC AUC, {corpus} answerable vs {negatives} (pooled)"] = round(float(roc_auc_score(
                 np.r_[np.ones(len(yes)), np.zeros(len(no))], np.r_[yes, no])), 3)
         return out
 
@@ -486,12 +514,18 @@ def main() -> None:
                         "folds from bot.evaluate.assign_folds over SQuAD2, HotpotQA, the seed dev + extra "
                         "questions and bench/out_of_scope.txt",
            "answer_type": not args.no_type, "retrievers_agree": not args.no_agree,
-           "coverage_prior": not args.no_prior, "script": "bench/fit.py",
+           "coverage_prior": not args.no_prior, "tryouts": args.tryouts, "script": "bench/fit.py",
            "held_out": report,
            "seconds": round(time.time() - started, 1)}
     if not args.dry_run:
         TUNED_FILE.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {TUNED_FILE.relative_to(ROOT)}", file=sys.stderr)
+
+
+def family(group: str) -> str:
+    """A tryout library's group ("tryout answerable: tryout_cases/01-…") → its family ("tryout answerable");
+    any other group is its own."""
+    return group.split(":")[0] if group.startswith(TRYOUT) else group
 
 
 def shrunk(x: np.ndarray, prior: float) -> np.ndarray:

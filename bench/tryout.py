@@ -13,9 +13,12 @@ folded; `expect: null` must abstain). All content invented.
     in haste, two thirds with a slip ("Kirkwelpington", "chekc-in", "libarian"), 24 of them close but
     unanswered, written by a third newcomer to measure the misspelt-word correction (`answer.typos`).
 
-A measurement, not a test: no weight is fitted on them; their failures are reported in the README.
+A measurement, not a test: the shipped weights were not fitted on them; their failures are reported in the
+README. `bench.fit --tryouts` fits the abstention rule on them too (measured, not shipped), a library's
+questions all in one fold (`tryout_questions`); with weights fitted so, `--folds K` answers each library
+with the weights fitted without its fold, as `bot eval --folds K` does.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|bench/tryout_typos] [folder-name-part ...]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|bench/tryout_typos] [--folds 5] [name-part ...]
 """
 
 from __future__ import annotations
@@ -27,11 +30,41 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from bot.answer.tuning import fold_count, load_tuning
 from bot.assistant import Citebot
 from bot.config import Settings
 from bot.embed.choose import make_embedder
+from bot.evaluate import EvalQuestion, assign_folds
 
 CASES = Path(__file__).resolve().parent / "tryout_cases"
+SETS = (CASES, CASES.with_name("tryout_tables"), CASES.with_name("tryout_typos"))
+
+
+def libraries(cases: Path) -> list[Path]:
+    """The case folders of one tryout set, in name order."""
+    return sorted(p for p in cases.iterdir() if (p / "case.json").is_file())
+
+
+def tryout_questions() -> list[tuple[Path, EvalQuestion]]:
+    """Every tryout question with its library (case folder), as labelled questions: `expect` is the answer
+    (None: unanswerable); `about` names the library, so that `assign_folds` keeps a library in one fold."""
+    out = []
+    for cases in SETS:
+        for folder in libraries(cases):
+            case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+            library = f"{cases.name}/{folder.name}"
+            for i, item in enumerate(case["questions"]):
+                expect = item["expect"]
+                out.append((folder, EvalQuestion(f"{library}#{i + 1}", (item["q"],), expect is not None,
+                                                 answers_any=(expect,) if expect is not None else (),
+                                                 about=(library,))))
+    return out
+
+
+def tryout_folds(k: int) -> dict[str, int]:
+    """Question id → fold, over all three sets at once (the folds `bench.fit` fits with)."""
+    questions = [q for _, q in tryout_questions()]
+    return dict(zip((q.qid for q in questions), assign_folds(questions, k, {}), strict=True))
 
 
 def _fold(text: str) -> str:
@@ -46,19 +79,26 @@ def _first_part(text: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=Path, default=CASES, help="a folder of case folders")
+    parser.add_argument("--folds", type=int, help="held out: each library with the weights fitted without it")
     parser.add_argument("only", nargs="*", help="only the case folders whose names contain one of these")
     args = parser.parse_args()
     only = args.only
+    if args.folds and args.folds != fold_count():
+        raise SystemExit(f"the shipped weights were fitted with {fold_count()} folds; use --folds {fold_count()}")
+    fold_of = tryout_folds(args.folds) if args.folds else {}
     embedder = make_embedder(Settings().model, "auto", Path(tempfile.mkdtemp()))
     right = {"answerable": [0, 0], "unanswerable": [0, 0]}
-    for folder in sorted(p for p in args.cases.iterdir() if (p / "case.json").is_file()):
+    for folder in libraries(args.cases):
         if only and not any(o in folder.name for o in only):
             continue
         case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
         with tempfile.TemporaryDirectory() as index:
             bot = Citebot(Settings(docs_dir=folder / "docs", index_dir=Path(index)), embedder=embedder)
             bot.open()
-            print(f"\n{folder.name}: {case['kind'][:100]}")
+            if fold_of:
+                fold = fold_of[f"{args.cases.resolve().name}/{folder.name}#1"]
+                bot.use_tuning(load_tuning(fold))
+            print(f"\n{folder.name}: {case['kind'][:100]}{f' (fold {fold})' if fold_of else ''}")
             for item in case["questions"]:
                 answer = bot.ask(item["q"])
                 expect = item["expect"]
