@@ -11,14 +11,18 @@ folded; `expect: null` must abstain). All content invented.
     first set's failures (README, *Left out*);
   - `bench/tryout_typos/`: 6 folders (timetables, rules, product notes, a policy, FAQs), 71 questions typed
     in haste, two thirds with a slip ("Kirkwelpington", "chekc-in", "libarian"), 24 of them close but
-    unanswered, written by a third newcomer to measure the misspelt-word correction (`answer.typos`).
+    unanswered, written by a third newcomer to measure the misspelt-word correction (`answer.typos`);
+  - `bench/tryout_fresh/`: 8 folders (a staff directory, price lists, a timetable, a spec sheet, club
+    rules and fees, minutes, a school letter, hall hire), 93 questions, 35 of them close but unanswered,
+    written by a fourth newcomer after the narrow-kind rule (`answer_type.required_kind`) was built, to
+    measure it.
 
 A measurement, not a test: the shipped weights were not fitted on them; their failures are reported in the
 README. `bench.fit --tryouts` fits the abstention rule on them too (measured, not shipped), a library's
 questions all in one fold (`tryout_questions`); with weights fitted so, `--folds K` answers each library
 with the weights fitted without its fold, as `bot eval --folds K` does.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|bench/tryout_typos] [--folds 5] [name-part ...]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh] [--folds 5] [name-part ...]
 """
 
 from __future__ import annotations
@@ -85,6 +89,8 @@ def main() -> None:
     only = args.only
     if args.folds and args.folds != fold_count():
         raise SystemExit(f"the shipped weights were fitted with {fold_count()} folds; use --folds {fold_count()}")
+    if args.folds and args.cases.resolve() not in [s.resolve() for s in SETS]:
+        raise SystemExit(f"--folds: bench.fit --tryouts fits on {', '.join(s.name for s in SETS)} only")
     fold_of = tryout_folds(args.folds) if args.folds else {}
     embedder = make_embedder(Settings().model, "auto", Path(tempfile.mkdtemp()))
     right = {"answerable": [0, 0], "unanswerable": [0, 0]}

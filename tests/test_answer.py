@@ -93,3 +93,25 @@ def test_a_sentence_that_points_back_is_read_with_the_one_before_it() -> None:
     assert found[third] == 0.0  # opens with a name: read alone, not with "commissioned" before it
     assert coverage(store.lexical, terms, fifth) == 0.0 < found[fifth]  # "However, these …" follows "Tapestry"
     assert found[fifth] == pytest.approx(coverage(store.lexical, terms, f"{fourth} {fifth}"))
+
+
+def test_a_question_asking_for_an_email_address_is_only_answered_by_a_sentence_holding_one() -> None:
+    from bot.answer.compose import score_sentences
+    from bot.answer.retrieval import rank
+    from bot.embed.fake import FakeEmbedder
+    from bot.store.indexer import build
+    from bot.types import Document
+
+    named = "Aoife Brennan is the facilities manager, on extension 4417."
+    mail = "Write to the facilities desk at facilities@harbour.example."
+    store = build([Document("staff", "staff", f"{named} {mail}")], FakeEmbedder(), Settings())[0]
+
+    def cited(query: str) -> list[str]:
+        ranking = rank(store, query, FakeEmbedder().encode([query])[0], 5, 200, "hybrid")
+        text = store.documents["staff"].text
+        return [text[int(store.sentences[s.row][1]):int(store.sentences[s.row][2])]
+                for s in score_sentences(store, query, ranking)]
+
+    assert cited("Who is Aoife Brennan?") == [named, mail]  # of no narrow kind: every sentence, best first
+    assert cited("What is Aoife Brennan's email address?") == [mail]  # her sentence holds no address
+    assert cited("What is Aoife Brennan's phone extension?") == [named]

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.answer.answer_type import expected_kind, holds_kind
+from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.compose import question_terms
 from bot.answer.tuning import TUNED_FILE, Tuning, fold_count, load_tuning
 from bot.errors import BotError
@@ -61,6 +61,34 @@ def test_what_a_sentence_holds() -> None:
 def q(qid: str, *about: str) -> EvalQuestion:
     return EvalQuestion(qid=qid, turns=("?",), answerable=True, about=about)
 
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("What is Aoife Brennan's email address?", "email"), ("what is the support e-mail", "email"),
+    ("What is Dev Chaudhary's mobile number?", "phone"), ("Which contact number do I ring?", "phone"),
+    ("How much does the microwave weigh?", "weight"), ("How heavy is the courier bag?", "weight"),
+    ("How much is a large flat white?", "price"), ("What does a small chai latte cost?", "price"),
+    ("Price of the cheese toastie?", "price"), ("How much are overdue books charged?", "price"),
+    ("What are the price-determining factors?", None), ("Who can get concession prices?", None),
+    ("Who is in charge of the post room?", None), ("How much did the population grow?", None),
+    ("How much water should I drink?", None), ("Is there a charge for oat milk?", None),
+    ("can I send my cake order by email", None), ("Does the kettle weigh much?", None),
+])
+def test_what_a_narrow_question_requires(question: str, kind: str | None) -> None:
+    assert required_kind(question) == kind
+
+
+def test_a_sentence_that_holds_none_of_what_is_required_cannot_answer() -> None:
+    assert holds_required("email", "Write to events@nrhc-conference.org.uk before booking.")
+    assert not holds_required("email", "| Aoife Brennan | Facilities manager | 4417 | Harbour House |")
+    assert holds_required("phone", "| Aoife Brennan | Facilities manager | 4417 |")  # an extension answers
+    assert not holds_required("phone", "Music director: Eluned Pritchard-Quiñones")
+    assert holds_required("price", "| Flat white | 3.20 | 3.90 |") and holds_required("price", "Budget: Item: Compost; "
+                                                                                       "Cost: 30")
+    assert holds_required("price", "Overdue books are charged at ten pence a day.")
+    assert holds_required("price", "Oat milk is available at no charge.")
+    assert not holds_required("price", "Courts can be booked up to seven days ahead online or at reception.")
+    assert holds_required("weight", "Weight: 2.4 kg") and not holds_required("weight", "| Microwave 20 L | 79.00 |")
+    assert holds_required(None, "Anything at all.")
 
 def test_questions_about_one_article_share_a_fold() -> None:
     # four paragraphs of two articles, and a question joining paragraph b1 with c1 (multi-hop)

@@ -8,6 +8,12 @@ person or organisation is a capitalised name the question does not already use; 
 after in/at/from/near; a cause is a causal phrase ("because", "due to", "based on", "in order to" …).
 It is one signal of the sentence score, weighted by `bench/fit.py` (`tuning.w_type`); it never picks a
 sentence on its own, and questions of no recognised kind get no signal.
+
+A question that asks for an email address, a phone number, a price or a weight is narrower
+(`required_kind`): a sentence that holds none cannot answer it, however close its words ("What is Aoife
+Brennan's email address?" beside her directory row, which lists an extension), so such sentences are not
+cited at all (`holds_required`). Lenient on purpose: any three digits count as a phone number (an
+extension can answer), "free", a bare "3.20" or a table's "Cost: 30" as a price.
 """
 
 from __future__ import annotations
@@ -86,6 +92,46 @@ def holds_kind(kind: str | None, sentence: str, question: str) -> bool:
         return any(m.group(3).lower() not in asked for m in _PLACE.finditer(text))
     first = len(text) - len(text.lstrip())  # the sentence's first word is capitalised anyway: not a name
     return any(m.group(0).lower() not in asked for m in _NAME.finditer(text) if m.start() != first)
+
+
+_REQUIRED_ASK = {
+    "email": re.compile(r"\be-?mail\b", re.IGNORECASE),
+    "phone": re.compile(r"\b(phone|telephone|mobile|landline)\b|\bcontact number\b", re.IGNORECASE),
+    "weight": re.compile(r"\b(how much|what) (does|do|did) .* weigh\b|\bhow heavy\b|\bwhat is the weight of\b",
+                         re.IGNORECASE),
+    "price": re.compile(  # "How much is a large flat white?", "What does a chai latte cost?", "Price of …?"
+        r"^how much (is|are|was|were)\b(?!.*\bweigh)|^how much\b.*\b(cost|costs|charged?|charges|pay|paid|spend|"
+        r"spent|worth)\b|\b(what|which) (is|are|was|were|does|do|did|will) (the |a |an )?([\w'’]+ ){0,4}?"
+        r"(cost|price|fee|fare)s?\b(?![-‐])|^(the )?(price|cost|fee|fare)s? (of|for)\b", re.IGNORECASE),
+}
+_REQUIRED_HOLDS = {
+    "email": re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+    "phone": re.compile(r"\d[\d ()-]*\d\d"),
+    "weight": re.compile(r"\d\s?(kg|g|lbs?|oz|t|tonnes?|tons?|grams?|kilo(gram)?s?|pounds?|ounces?|stone)\b|"
+                         r"\b(weight|weighs|weighing|mass)\b[^.;]*?\d", re.IGNORECASE),
+    "price": re.compile(r"[£$€¥₹]\s?\d|\d\s?(p|pence|pounds?|dollars?|euros?|cents?|USD|GBP|EUR|yen|rupees?)\b|"
+                        r"\b\d+[.,]\d{2}\b|\b(free|no charge|no cost|nothing|pence|pounds|dollars|euros)\b|"
+                        r"\b(costs?|prices?|fees?|fares?|charges?|rates?)\b[^.;]*?\d",  # a table's "Cost: 30"
+                        re.IGNORECASE),
+}
+
+
+_YES_NO = re.compile(r"^(can|could|do|does|did|is|are|was|were|will|would|may|might|should|shall|has|have|must)\b",
+                     re.IGNORECASE)  # "Can I send my order by email?" asks whether, not for an address
+
+
+@lru_cache(maxsize=4096)
+def required_kind(question: str) -> str | None:
+    """"email", "phone", "weight" or "price" when the question asks for one (see the module's docstring)."""
+    text = question.strip()
+    if _YES_NO.match(text):
+        return None
+    return next((kind for kind, asks in _REQUIRED_ASK.items() if asks.search(text)), None)
+
+
+def holds_required(kind: str | None, sentence: str) -> bool:
+    """Whether `sentence` can answer a question asking for `kind` (True when it asks for none)."""
+    return kind is None or bool(_REQUIRED_HOLDS[kind].search(sentence))
 
 
 @lru_cache(maxsize=4096)

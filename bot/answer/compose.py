@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.answer.answer_type import expected_kind, holds_kind
+from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
 from bot.answer.tuning import Tuning, load_tuning
@@ -104,13 +104,16 @@ def _terms(text: str) -> frozenset[str]:
 
 
 def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
-    """Every sentence of the top passages, best first."""
+    """Every sentence of the top passages that could answer `query`, best first: all of them, unless it asks
+    for an email address, a phone number, a price or a weight (`answer_type.required_kind`), then those
+    that hold one."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
         return []
     terms = question_terms(query)
     kind = expected_kind(query)
+    required = required_kind(query)
     top = hits[0].score
     scored = []
     for hit in hits:
@@ -123,6 +126,8 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             read_with = f"{previous} {text}" if previous and _POINTS_BACK.match(doc_text, start, end) else text
             cov = coverage(store.lexical, terms, read_with)
             previous = doc_text[start:end]
+            if not holds_required(required, text):
+                continue
             passage = hit.score / top if top > 0 else 0.0
             holds = holds_kind(kind, text, query)
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
