@@ -53,6 +53,7 @@ class Scored:
     coverage: float  # read with the sentence before it when it opens by pointing back (`_POINTS_BACK`)
     passage: float  # its passage's fused score / the best passage's
     kind: bool  # holds what the question asks for (`answer_type`)
+    could_answer: bool = True  # holds what a narrow question requires (`answer_type.required_kind`), if any
 
 
 # A verb that only says someone meant or managed to do what follows ("What was Rubio trying to negotiate?",
@@ -104,9 +105,7 @@ def _terms(text: str) -> frozenset[str]:
 
 
 def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
-    """Every sentence of the top passages that could answer `query`, best first: all of them, unless it asks
-    for an email address, a phone number, a price or a weight (`answer_type.required_kind`), then those
-    that hold one."""
+    """Every sentence of the top passages, best first."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
@@ -126,12 +125,10 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             read_with = f"{previous} {text}" if previous and _POINTS_BACK.match(doc_text, start, end) else text
             cov = coverage(store.lexical, terms, read_with)
             previous = doc_text[start:end]
-            if not holds_required(required, text):
-                continue
             passage = hit.score / top if top > 0 else 0.0
             holds = holds_kind(kind, text, query)
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
-            scored.append(Scored(row, hit, score, dense, cov, passage, holds))
+            scored.append(Scored(row, hit, score, dense, cov, passage, holds, holds_required(required, text)))
     scored.sort(key=lambda s: -s.score)
     return scored
 
