@@ -143,8 +143,6 @@ class Citebot:
         clock.lap("retrieve")
         scored = score_sentences(store, focus, ranking, self.tuning)
         ranking = by_best_sentence(ranking, scored)
-        if not any(s.could_answer for s in scored):  # asked for an email, a price …: no passage holds one
-            scored = []  # so the bot abstains, showing the passages it found (`answer_type.required_kind`)
         clock.lap("rescore")
         best = scored[0] if scored else None
         features = None

@@ -14,7 +14,8 @@ A question that asks for an email address, a phone number, a price or a weight i
 after the mobile phones?" or a yes/no question): when no sentence of the five passages could hold one
 (`holds_required`: no "@", no two digits, no amount in any common form, no labelled field such as "Email:"
 or "Price:"), the documents do not say it, and the bot abstains rather than cite her directory row for her
-email. Lenient on purpose, and it never re-orders sentences: it can only turn an answer into "not found".
+email (`compose.score_sentences` then finds no sentence). Lenient on purpose, and it never re-orders
+sentences: it can only turn an answer into "not found".
 """
 
 from __future__ import annotations

@@ -53,7 +53,6 @@ class Scored:
     coverage: float  # read with the sentence before it when it opens by pointing back (`_POINTS_BACK`)
     passage: float  # its passage's fused score / the best passage's
     kind: bool  # holds what the question asks for (`answer_type`)
-    could_answer: bool = True  # holds what a narrow question requires (`answer_type.required_kind`), if any
 
 
 # A verb that only says someone meant or managed to do what follows ("What was Rubio trying to negotiate?",
@@ -105,7 +104,9 @@ def _terms(text: str) -> frozenset[str]:
 
 
 def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
-    """Every sentence of the top passages, best first."""
+    """Every sentence of the top passages, best first; none when the question asks for an email address, a
+    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`): the
+    documents do not say it, so the bot abstains."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
@@ -115,6 +116,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
     required = required_kind(query)
     top = hits[0].score
     scored = []
+    could_answer = required is None
     for hit in hits:
         doc_text = store.documents[hit.chunk.doc_id].text
         previous = ""  # the sentence before, in the same passage
@@ -128,9 +130,10 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             passage = hit.score / top if top > 0 else 0.0
             holds = holds_kind(kind, text, query)
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
-            scored.append(Scored(row, hit, score, dense, cov, passage, holds, holds_required(required, text)))
+            scored.append(Scored(row, hit, score, dense, cov, passage, holds))
+            could_answer = could_answer or holds_required(required, text)
     scored.sort(key=lambda s: -s.score)
-    return scored
+    return scored if could_answer else []
 
 
 def by_best_sentence(ranking: Ranking, scored: list[Scored]) -> Ranking:
