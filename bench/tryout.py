@@ -15,14 +15,18 @@ folded; `expect: null` must abstain). All content invented.
   - `bench/tryout_fresh/`: 8 folders (a staff directory, price lists, a timetable, a spec sheet, club
     rules and fees, minutes, a school letter, hall hire), 93 questions, 35 of them close but unanswered,
     written by a fourth newcomer after the narrow-kind rule (`answer_type.required_kind`) was built, to
-    measure it.
+    measure it;
+  - `bench/tryout_probe/`: 6 folders (hall hire, a surgery's staff, a shop, a tennis club, a school trip, a
+    kettle), 153 questions, 13 of them unanswered, written by a fifth newcomer told that rule and asked to
+    break it (prices in words, "CHF 14", "ext. 22", "name at example dot org", "Who looks after the mobile
+    phones?"), labelled afterwards.
 
 A measurement, not a test: the shipped weights were not fitted on them; their failures are reported in the
 README. `bench.fit --tryouts` fits the abstention rule on them too (measured, not shipped), a library's
 questions all in one fold (`tryout_questions`); with weights fitted so, `--folds K` answers each library
 with the weights fitted without its fold, as `bot eval --folds K` does.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh] [--folds 5] [name-part ...]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe] [--folds 5] [part ...]
 """
 
 from __future__ import annotations
