@@ -60,13 +60,18 @@ def tryout_questions() -> list[tuple[Path, EvalQuestion]]:
     for cases in SETS:
         for folder in libraries(cases):
             case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-            library = f"{cases.name}/{folder.name}"
+            library = library_name(folder)
             for i, item in enumerate(case["questions"]):
                 expect = item["expect"]
                 out.append((folder, EvalQuestion(f"{library}#{i + 1}", (item["q"],), expect is not None,
                                                  answers_any=(expect,) if expect is not None else (),
                                                  about=(library,))))
     return out
+
+
+def library_name(folder: Path) -> str:
+    """A case folder's name as a tryout library: "tryout_cases/01-html-council-waste"."""
+    return f"{folder.resolve().parent.name}/{folder.name}"
 
 
 def tryout_folds(k: int) -> dict[str, int]:
@@ -95,7 +100,8 @@ def main() -> None:
         raise SystemExit(f"the shipped weights were fitted with {fold_count()} folds; use --folds {fold_count()}")
     if args.folds and args.cases.resolve() not in [s.resolve() for s in SETS]:
         raise SystemExit(f"--folds: bench.fit --tryouts fits on {', '.join(s.name for s in SETS)} only")
-    fold_of = tryout_folds(args.folds) if args.folds else {}
+    folds = tryout_folds(args.folds) if args.folds else {}
+    fold_of = {q.about[0]: folds[q.qid] for _, q in tryout_questions()} if folds else {}  # library → fold
     embedder = make_embedder(Settings().model, "auto", Path(tempfile.mkdtemp()))
     right = {"answerable": [0, 0], "unanswerable": [0, 0]}
     for folder in libraries(args.cases):
@@ -106,7 +112,7 @@ def main() -> None:
             bot = Citebot(Settings(docs_dir=folder / "docs", index_dir=Path(index)), embedder=embedder)
             bot.open()
             if fold_of:
-                fold = fold_of[f"{args.cases.resolve().name}/{folder.name}#1"]
+                fold = fold_of[library_name(folder)]
                 bot.use_tuning(load_tuning(fold))
             print(f"\n{folder.name}: {case['kind'][:100]}{f' (fold {fold})' if fold_of else ''}")
             for item in case["questions"]:
