@@ -3,7 +3,8 @@ the misses sorted by kind. A measurement of what did *not* help (issue 13), not 
 
 In-sample on all 1,000 answerable SQuAD2 questions (`../shared/eval/squad2/`), with the shipped weights
 (`tuned.json` "all"), every passage scored (not only the candidates), document recall@1/5/10:
-- fusion: the shipped rule (best sentence cosine + w × BM25 / the query's best BM25), BM25 from its top 100
+- fusion: the shipped rule (best sentence cosine + w_mean × whole-passage cosine + w × BM25 / the query's best
+  BM25; BM25 over words and word pairs, `lexical.keyword_terms`), BM25 from its top 100
   or exact for every candidate, reciprocal-rank fusion, z-scored fusion, cosine scaled by its best;
 - BM25's k1 and b (bm25s Lucene variant; shipped 1.5 / 0.75) under the shipped fusion;
 - sentence vectors embedded with their previous sentence (instead of the article's title), or without the
@@ -27,7 +28,7 @@ from bot.config import load_settings
 from bot.evaluate import contains_answer, load_questions
 from bot.faces.eval_cli import corpus_bot
 from bot.store.folding import passage_for_keywords, sentence_for_matching
-from bot.store.lexical import tokenize
+from bot.store.lexical import keyword_terms
 
 
 def recall(score: np.ndarray, gold: np.ndarray, ks: tuple[int, ...] = (1, 5, 10)) -> str:
@@ -57,10 +58,12 @@ def main() -> None:
     gold = np.stack([np.isin(docs, q.gold_doc_ids) for q in questions])
     sentence_vectors = np.asarray(store.vectors, dtype=np.float32)
     best = np.maximum.reduceat(vectors @ sentence_vectors.T, starts, axis=1)
+    sums = np.add.reduceat(sentence_vectors, starts, axis=0)  # whole-passage (mean-vector) cosine, as `retrieval`
+    wm = tuning.w_mean * (vectors @ (sums / np.linalg.norm(sums, axis=1, keepdims=True)).T)
 
     titles = {d.doc_id: d.title for d in store.documents.values()}
-    tokens = [tokenize(passage_for_keywords(titles[c.doc_id], c)) for c in store.chunks]
-    query_tokens = [tokenize(q) for q in queries]
+    tokens = [keyword_terms(passage_for_keywords(titles[c.doc_id], c)) for c in store.chunks]
+    query_tokens = [keyword_terms(q) for q in queries]
     shipped = bm25s.BM25()
     shipped.index(tokens, show_progress=False)
     bm25 = bm25_matrix(shipped, query_tokens, len(tokens))
@@ -72,8 +75,8 @@ def main() -> None:
     def show(label: str, score: np.ndarray) -> None:
         print(f"  {label:58s} {recall(score, gold)}")
     print(f"document recall@1 / @5 / @10, SQuAD2 answerable (n={len(questions)}), in-sample")
-    show(f"shipped: cosine + {w} × BM25 (its top 100)", best + w * top100)
-    show("BM25 exact for every passage", best + w * bm25 / top)
+    show(f"shipped: cosine + {tuning.w_mean} × mean + {w} × BM25 (its top 100)", best + wm + w * top100)
+    show("BM25 exact for every passage", best + wm + w * bm25 / top)
     rank_dense = np.argsort(np.argsort(-best, 1), 1)
     for k in (10, 60):
         show(f"reciprocal-rank fusion, k={k}", 1 / (k + rank_dense) + 1 / (k + rank_bm25))
@@ -81,7 +84,7 @@ def main() -> None:
     def z(x: np.ndarray) -> np.ndarray:
         return (x - x.mean(1, keepdims=True)) / (x.std(1, keepdims=True) + 1e-9)
     show("z-scored fusion", z(best) + z(bm25))
-    show(f"cosine / its best + {w} × BM25", best / best.max(1, keepdims=True) + w * bm25 / top)
+    show(f"cosine / its best + {w} × BM25", best / best.max(1, keepdims=True) + wm + w * bm25 / top)
     for k1 in (0.9, 1.2, 1.5, 2.0):
         for b in (0.5, 0.75, 0.9):
             model = bm25s.BM25(k1=k1, b=b)
@@ -89,7 +92,7 @@ def main() -> None:
             other = bm25_matrix(model, query_tokens, len(tokens))
             top_other = np.where(other.max(1, keepdims=True) > 0, other.max(1, keepdims=True), 1.0)
             show(f"BM25 k1={k1} b={b}: BM25 alone", other)
-            show(f"BM25 k1={k1} b={b}: fused", best + w * other / top_other)
+            show(f"BM25 k1={k1} b={b}: fused", best + wm + w * other / top_other)
 
     texts, paired = [], []  # the shipped vectors hold the article's title (`folding.embedded_title`)
     for row, (chunk_id, start, end) in enumerate(store.sentences):
@@ -103,7 +106,7 @@ def main() -> None:
                                   starts, axis=1)
         for how, dense in (("instead", cos), ("max with plain", np.maximum(best, cos)),
                            ("mean with plain", (best + cos) / 2)):
-            show(f"sentences {label}, {how}", dense + w * bm25 / top)
+            show(f"sentences {label}, {how}", dense + wm + w * bm25 / top)
 
     kinds: Counter[str] = Counter()
     for q, query in zip(questions, queries, strict=True):

@@ -11,7 +11,7 @@ from bot.answer.tuning import TUNED_FILE, Tuning, fold_count, load_tuning
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, assign_folds
 from bot.faces.eval_cli import _held_out_folds
-from bot.store.lexical import LexicalIndex, tokenize
+from bot.store.lexical import LexicalIndex, keyword_terms, tokenize
 
 
 def test_british_and_american_spellings_are_one_word() -> None:
@@ -26,6 +26,21 @@ def test_a_british_question_finds_an_american_passage_by_bm25() -> None:
     index = LexicalIndex.build(["The nuclear-armed neighbors were not speaking.", "Kelp grows in cold water."])
     ids, scores = index.search("Were the neighbours talking?", 2)
     assert ids.tolist() == [0] and scores[0] > 0
+
+
+def test_bm25_indexes_pairs_of_neighbouring_terms() -> None:
+    assert keyword_terms("The Bank of America's new museum") == [
+        "bank", "america", "new", "museum", "bank america", "america new", "new museum"]
+    assert keyword_terms("the") == []
+
+
+def test_a_passage_naming_the_questions_phrase_outranks_one_holding_its_words_apart() -> None:
+    # the same words, as often, in passages of the same length: only the pair "new york" tells them apart
+    apart = "The new museum opened in York last spring."
+    phrase = "The museum opened in New York last spring."
+    index = LexicalIndex.build([apart, phrase])
+    ids, scores = index.search("Which museum opened in New York?", 2)
+    assert ids.tolist() == [1, 0] and scores[0] > scores[1] > 0
 
 
 @pytest.mark.parametrize(("question", "kind"), [

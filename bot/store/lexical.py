@@ -1,4 +1,4 @@
-"""Keyword search over passages: BM25 (bm25s, Lucene variant) with English stemming and stop words.
+"""Keyword search over passages: BM25 (bm25s, Lucene variant) over stemmed words and word pairs, stop words out.
 
 Holds the tokenizer shared by everything lexical (BM25 ranking and the term-coverage signal used when
 re-scoring sentences), so a word is the same word everywhere, in either spelling (`spelling`). Saved as
@@ -13,6 +13,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import bm25s
@@ -25,7 +26,7 @@ from bot.store.spelling import american
 # bm25s sets its own logger to DEBUG when imported, so its per-build debug lines would reach any root handler
 # (the CLI's and the web UI's print the bot's notices); only its warnings are worth a user's attention.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-TOKENIZER = "stem-en+us-spelling-1"  # in the index manifest: an index tokenized otherwise is rebuilt
+TOKENIZER = "stem-en+us-spelling+pairs-2"  # in the index manifest: an index tokenized otherwise is rebuilt
 _STEMMER = Stemmer.Stemmer("english")
 _STOP = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"did", "does", "do", "was", "were", "is", "are", "what",
                                                     "who", "whom", "which", "when", "where", "why", "how"}
@@ -46,6 +47,16 @@ def tokenize(text: str, stop: frozenset[str] = _STOP) -> list[str]:
     return _STEMMER.stemWords(kept)
 
 
+def keyword_terms(text: str) -> list[str]:
+    """What BM25 indexes and searches for: `tokenize`'s terms, then each pair of neighbouring ones joined by a
+    space ('Bank of America' → ['bank', 'america', 'bank america']). A pair rewards a passage that names the
+    question's phrase, not just its words (held out, SQuAD2 recall@5 0.970 → 0.974, HotpotQA both gold documents
+    in the top 10 0.944 → 0.950; README, *Quality*). Query and passage go through this same function, and so do
+    the Milvus store's sparse vectors (`milvus_rows`), so the two stores rank alike."""
+    terms = tokenize(text)
+    return terms + [f"{a} {b}" for a, b in pairwise(terms)]
+
+
 def stem_of(word: str) -> str:
     """One word as `tokenize` makes it (no stop list): 'Neighbours' → 'neighbor'."""
     return _STEMMER.stemWord(american(word.lower()))
@@ -59,7 +70,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
-        tokens = [tokenize(t) for t in texts]
+        tokens = [keyword_terms(t) for t in texts]
         bm25 = bm25s.BM25()
         if texts:
             bm25.index(tokens, show_progress=False)
@@ -73,7 +84,7 @@ class LexicalIndex:
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Passage ids and BM25 scores of the best `k` passages that share a term with the query."""
         vocab = getattr(self._bm25, "vocab_dict", None) or {}  # an empty index has none
-        terms = [t for t in tokenize(query) if t in vocab]
+        terms = [t for t in keyword_terms(query) if t in vocab]
         if not terms or self._n == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = self._bm25.get_scores(terms)

@@ -1,10 +1,10 @@
 """How an index becomes Milvus rows and comes back: BM25 sparse vectors, passage rows, records in parts.
 
-BM25 is Lucene's (bm25s's k1, b and idf) computed from Citebot's own tokenizer and baked into each passage's
-sparse vector (term id → idf · tf / (tf + k1 · (1 − b + b · length / average length))), so the server's inner
-product with a query's term counts is the local store's score. Records are ASCII JSON cut into parts that fit a
-VARCHAR, keyed "<kind>:<key>:<part>" ("m:manifest", "d:<doc_id>", and "t:<term>" → "<id> <df>"). No pymilvus
-here: `milvus_store` sends and fetches these rows.
+BM25 is Lucene's (bm25s's k1, b and idf) computed from the terms of `lexical.keyword_terms` (words and word
+pairs) and baked into each passage's sparse vector (term id → idf · tf / (tf + k1 · (1 − b + b · length /
+average length))), so the server's inner product with a query's term counts is the local store's score.
+Records are ASCII JSON cut into parts that fit a VARCHAR, keyed "<kind>:<key>:<part>" ("m:manifest",
+"d:<doc_id>", and "t:<term>" → "<id> <df>"). No pymilvus here: `milvus_store` sends and fetches these rows.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from bot.store.folding import passage_for_keywords
-from bot.store.lexical import tokenize
+from bot.store.lexical import keyword_terms
 from bot.types import Chunk, Document, WordBox
 
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene variant), so scores equal the local store's
@@ -34,7 +34,7 @@ class Terms:
     """Every passage's term counts (title + matching text, as `indexer` gives the local store), ids and df."""
 
     def __init__(self, documents: dict[str, Document], chunks: list[Chunk]) -> None:
-        self.counts = [Counter(tokenize(passage_for_keywords(documents[c.doc_id].title, c))) for c in chunks]
+        self.counts = [Counter(keyword_terms(passage_for_keywords(documents[c.doc_id].title, c))) for c in chunks]
         self.df = Counter(t for doc in self.counts for t in doc)
         self.ids = {t: i for i, t in enumerate(sorted(self.df))}
         self.avgdl = sum(sum(c.values()) for c in self.counts) / max(len(self.counts), 1)

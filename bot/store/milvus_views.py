@@ -19,7 +19,7 @@ import numpy as np
 
 from bot.errors import BotError
 from bot.store.base import Lexical, PassageTable, passage_maps
-from bot.store.lexical import tokenize
+from bot.store.lexical import keyword_terms
 from bot.store.milvus_rows import bm25_idf
 from bot.types import Chunk, Document
 
@@ -124,7 +124,7 @@ class RemoteLexical:
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Passage ids and BM25 scores, best first (ties by passage id, as bm25s)."""
-        counts = Counter(tokenize(query))
+        counts = Counter(keyword_terms(query))
         known = self._lookup(counts)
         weights = {entry[0]: float(n) for t, n in counts.items() if (entry := known[t]) is not None}
         if not weights or self._n == 0:
