@@ -7,6 +7,8 @@ In-sample on all 1,000 answerable SQuAD2 questions (`../shared/eval/squad2/`), w
   BM25; BM25 over words and word pairs, `lexical.keyword_terms`), BM25 from its top 100
   or exact for every candidate, reciprocal-rank fusion, z-scored fusion, cosine scaled by its best;
 - BM25's k1 and b (bm25s Lucene variant; shipped 1.5 / 0.75) under the shipped fusion;
+- signals beside the shipped fusion (`_other_signals`): BM25 without word pairs or with them apart, the
+  second-best sentence, a passage vector embedded whole, the question without stop words, RM3-like expansion;
 - sentence vectors embedded with their previous sentence (instead of the article's title), or without the
   title (instead, max or mean with the shipped titled sentence vector);
 then, for the questions answered whose top sentence misses the answer, where the sentence holding it was.
@@ -17,6 +19,8 @@ then, for the questions answered whose top sentence misses the answer, where the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from itertools import pairwise
 
 import bm25s
 import numpy as np
@@ -27,8 +31,9 @@ from bot.answer.tuning import load_tuning
 from bot.config import load_settings
 from bot.evaluate import contains_answer, load_questions
 from bot.faces.eval_cli import corpus_bot
+from bot.store.base import Store
 from bot.store.folding import passage_for_keywords, sentence_for_matching
-from bot.store.lexical import keyword_terms
+from bot.store.lexical import QUESTION_STOP, keyword_terms, tokenize
 
 
 def recall(score: np.ndarray, gold: np.ndarray, ks: tuple[int, ...] = (1, 5, 10)) -> str:
@@ -94,6 +99,9 @@ def main() -> None:
             show(f"BM25 k1={k1} b={b}: BM25 alone", other)
             show(f"BM25 k1={k1} b={b}: fused", best + wm + w * other / top_other)
 
+    words_only = [tokenize(passage_for_keywords(titles[c.doc_id], c)) for c in store.chunks]
+    _other_signals(show, corpus, queries, store, best, wm, w, top100, words_only)
+
     texts, paired = [], []  # the shipped vectors hold the article's title (`folding.embedded_title`)
     for row, (chunk_id, start, end) in enumerate(store.sentences):
         chunk = store.chunks[int(chunk_id)]
@@ -131,6 +139,54 @@ def main() -> None:
     print(f"top sentence misses the answer ({sum(kinds.values())} of {len(questions)}, abstention not applied):")
     for kind, n in kinds.most_common():
         print(f"  {kind:50s} {n}")
+
+
+def _other_signals(show: Callable[[str, np.ndarray], None], corpus: Corpus, queries: list[str], store: Store,
+                   best: np.ndarray, wm: np.ndarray, w: float, top100: np.ndarray, words_only: list[list[str]]) -> None:
+    """Signals tried beside the shipped fusion (README, *Quality*): BM25 without word pairs, or with them in
+    an index of their own; the second-best sentence; a passage vector embedded whole; the question without
+    its stop words embedded too; BM25's query grown by the top passages' terms (RM3-like)."""
+    n = len(words_only)
+
+    def scaled(model_tokens: list[list[str]], query_tokens: list[list[str]], top_k: int = 100) -> np.ndarray:
+        model = bm25s.BM25()
+        model.index(model_tokens, show_progress=False)
+        raw = bm25_matrix(model, query_tokens, n)
+        top = np.where(raw.max(1, keepdims=True) > 0, raw.max(1, keepdims=True), 1.0)
+        return np.where(np.argsort(np.argsort(-raw, 1), 1) < top_k, raw / top, 0.0)
+    query_words = [tokenize(q) for q in queries]
+    show(f"BM25 over words only (before word pairs), {w}", best + wm + w * scaled(words_only, query_words))
+    pairs = scaled([[f"{a} {b}" for a, b in pairwise(t)] for t in words_only],
+                   [[f"{a} {b}" for a, b in pairwise(t)] for t in query_words])
+    for mu in (0.05, 0.1, 0.2):
+        show(f"words-only BM25 + {mu} × pairs in an index of their own", best + wm + w * scaled(words_only, query_words)
+             + mu * pairs)
+    vectors = corpus.vectors(queries)
+    cosines = vectors @ np.asarray(store.vectors, dtype=np.float32).T
+    starts = store.chunk_rows[:-1]
+    second = np.stack([np.sort(cosines[:, a:b], axis=1)[:, -2] if b - a > 1 else cosines[:, a]
+                       for a, b in zip(starts, store.chunk_rows[1:], strict=True)], axis=1)
+    for lam in (0.1, 0.3, 0.5):
+        show(f"+ {lam} × second-best sentence", best + lam * second + wm + w * top100)
+    whole = np.asarray(corpus.bot.embedder.encode([f"{corpus.titles[c.doc_id]}. {c.text}" for c in store.chunks]),
+                       dtype=np.float32)
+    for lam in (0.1, 0.2, 0.5):
+        show(f"+ {lam} × passage embedded whole", best + lam * (vectors @ whole.T) + wm + w * top100)
+    stripped = corpus.vectors([" ".join(tokenize(q, QUESTION_STOP)) or q for q in queries])
+    plain = np.maximum.reduceat(stripped @ np.asarray(store.vectors, dtype=np.float32).T, starts, axis=1)
+    show("mean with the question's stop words left out, embedded", (best + plain) / 2 + wm + w * top100)
+    fused = best + wm + w * top100
+    df = Counter(t for doc in words_only for t in set(doc))
+    grown = []
+    for i, q in enumerate(query_words):  # the five most telling words of the three best passages, not asked
+        weight: dict[str, float] = {}
+        for c in np.argsort(-fused[i])[:3]:
+            for t in words_only[c]:
+                weight[t] = weight.get(t, 0.0) + np.log(n / df[t]) / len(words_only[c])
+        grown.append([t for t in sorted(weight, key=lambda t: -weight[t]) if t not in q][:5])
+    for mu in (0.05, 0.1):
+        show(f"+ {mu} × BM25 of five words from the top 3 passages (RM3-like)", fused + mu * scaled(words_only, grown,
+                                                                                                   n))
 
 
 if __name__ == "__main__":
