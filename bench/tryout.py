@@ -19,14 +19,19 @@ folded; `expect: null` must abstain). All content invented.
   - `bench/tryout_probe/`: 6 folders (hall hire, a surgery's staff, a shop, a tennis club, a school trip, a
     kettle), 153 questions, 13 of them unanswered, written by a fifth newcomer told that rule and asked to
     break it (prices in words, "CHF 14", "ext. 22", "name at example dot org", "Who looks after the mobile
-    phones?"), labelled afterwards.
+    phones?"), labelled afterwards;
+  - `bench/tryout_names/`: 6 folders (a bus timetable, a staff directory, a league table, a catalogue, village
+    events, a school letter), 160 questions, 68 of them unanswered, written by a sixth newcomer after the
+    absent-name rule (`answer.absent`) was built, to measure it: names written otherwise than in the
+    documents ("Brambelford", "Renee", "TX450", "Vanderberg"), and names the documents lack.
 
 A measurement, not a test: the shipped weights were not fitted on them; their failures are reported in the
 README. `bench.fit --tryouts` fits the abstention rule on them too (measured, not shipped), a library's
 questions all in one fold (`tryout_questions`); with weights fitted so, `--folds K` answers each library
 with the weights fitted without its fold, as `bot eval --folds K` does.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe] [--folds 5] [part ...]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe|…_names]
+                                          [--folds 5] [part ...]
 """
 
 from __future__ import annotations

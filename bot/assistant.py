@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from bot.answer.absent import absent_names
 from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree, shrunk_coverage
 from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, question_terms, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
@@ -203,10 +204,12 @@ class Citebot:
             answer_text, citations = NOT_FOUND, ()
         else:
             answer_text, citations = compose(ev.store, scored, self.settings.answer_sentences)
+        unknown = absent_names(ev.store, query) if not scored else []  # say why, when it is a name none holds
         clock.lap("compose")
         answer = Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                         citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
-                        timings_ms=clock.laps, sentences=_quoted(answer_text) if citations else ())
+                        timings_ms=clock.laps, sentences=_quoted(answer_text) if citations else (),
+                        note=f"No document mentions {' or '.join(f'“{w}”' for w in unknown)}." if unknown else "")
         if writer is not None and citations:  # abstention comes first: the model is not asked
             answer = yield from self._written(writer, ev, answer, clock)
         self._remember((text, ev.turns, mode), turn_of(answer))

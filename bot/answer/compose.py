@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.answer.absent import absent_names
 from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
@@ -105,11 +106,11 @@ def _terms(text: str) -> frozenset[str]:
 
 def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
     """Every sentence of the top passages, best first; none when the question asks for an email address, a
-    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`): the
-    documents do not say it, so the bot abstains."""
+    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), or names
+    something no document holds (`absent.absent_names`): the documents do not say it, so the bot abstains."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
-    if not hits:
+    if not hits or absent_names(store, query):
         return []
     terms = question_terms(query)
     kind = expected_kind(query)

@@ -89,7 +89,7 @@ def vocabulary_of(store: Store) -> Vocabulary:
         counts.update(_WORD.findall(fold(doc.text if doc.title in doc.text else f"{doc.title}\n{doc.text}")))
     words: dict[str, Known] = {}
     for written, n in counts.most_common():  # the most used written form first
-        key = _plain(written)
+        key = plain_form(written)
         seen = words.get(key)
         words[key] = (Known(seen.written, seen.count + n, seen.lower or written.islower()) if seen
                       else Known(written, n, written.islower()))
@@ -104,6 +104,12 @@ def vocabulary_of(store: Store) -> Vocabulary:
     return vocabulary
 
 
+def near_any(vocabulary: Vocabulary, key: str, limit: int) -> bool:
+    """Whether a library word of any initial is within `limit` edits of `key` (lower case, no accents): for
+    `absent`, which asks whether a name is misspelt rather than which word was meant."""
+    return process.extractOne(key, list(vocabulary.words), scorer=OSA.distance, score_cutoff=limit) is not None
+
+
 def _forget(key: int) -> None:
     with _LOCK:
         _CACHE.pop(key, None)
@@ -113,7 +119,7 @@ def _nearest(vocabulary: Vocabulary, word: str) -> str | None:
     lower = word.lower()
     if lower in QUESTION_STOP or stem_of(lower) in vocabulary.stems or lower in english_words():
         return None
-    key = _plain(word)
+    key = plain_form(word)
     if not key:
         return None
     if key in vocabulary.words:  # the same word but for its accents ("Celoron")
@@ -140,7 +146,7 @@ def _cased(known: Known, word: str) -> str:
     return known.written
 
 
-def _plain(word: str) -> str:
+def plain_form(word: str) -> str:
     """Lower case without accents: 'Céloron' → 'celoron'."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,61 @@
+"""Names a question gives that no document holds (`bot/answer/absent.py`), and the abstention they make."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.answer.absent import absent_names
+from bot.assistant import Citebot
+from bot.config import Settings
+from bot.embed.fake import FakeEmbedder
+from bot.store.base import Store
+from bot.store.indexer import build
+from bot.types import Document
+
+TIMETABLE = """Route 7 timetable
+
+| Stop | First bus | Last bus |
+|---|---|---|
+| Market Square | 05:52 | 23:17 |
+| Riverside Hospital | 06:04 | 23:29 |
+
+Stock: 22mm copper elbow, 410 in bay B-07. Kettle model TX-450, white.
+Questions about the timetable go to Renée Dubois or Heidi Van der Berg. Tickets use the User Datagram Protocol.
+"""
+
+
+@pytest.fixture(scope="module")
+def store() -> Store:
+    return build([Document("route7", "Route 7 timetable", TIMETABLE)], FakeEmbedder(), Settings())[0]
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("What time is the first bus from Westgate?", ["Westgate"]),  # a stop the timetable lacks
+    ("How many 15mm copper elbows do we have?", ["15mm"]),  # a size the stock list lacks
+    ("Is the TX460 kettle white?", ["TX460"]),  # a model the list lacks
+    ("Is the TX450 kettle white?", []),  # TX-450, written without its hyphen
+    ("Who is Renee Dubois?", []),  # accents aside
+    ("Who is Renée Dubios?", []),  # one slip from a name the library has
+    ("What does UserDatagram guarantee?", []),  # written apart in the document
+    ("What is Heidi Vanderberg's extension?", []),  # "Van der Berg"
+    ("When does the bus reach Maple Avenue?", []),  # "maple" is an English word: never taken for a name
+    ("How many NBA titles?", []),  # capitals: a library may spell them out
+    ("How busy was the route in the 1700s?", []),  # a decade is no name
+    ("what time is the first bus from westgate", []),  # lower case: only capitalised words are names
+    ("Westgate buses: when is the first?", []),  # the first word is capitalised anyway
+])
+def test_the_names_a_question_gives_that_no_document_holds(store: Store, question: str, absent: list[str]) -> None:
+    assert absent_names(store, question) == absent
+
+
+def test_a_question_naming_what_no_document_holds_abstains_and_still_shows_the_passages(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "route7.md").write_text(TIMETABLE, encoding="utf-8")
+    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
+    bot.open()
+    answer = bot.ask("What time is the first bus from Westgate?")
+    assert answer.abstained and answer.citations == () and answer.confidence == 0.0
+    assert answer.retrieved  # the closest passages are still shown, labelled as no answer
+    named = bot.ask("What time is the first bus from Market Square?")
+    assert not named.abstained and "05:52" in named.citations[0].sentence
