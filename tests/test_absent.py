@@ -20,13 +20,18 @@ TIMETABLE = """Route 7 timetable
 | Riverside Hospital | 06:04 | 23:29 |
 
 Stock: 22mm copper elbow, 410 in bay B-07. Kettle model TX-450, white.
-Questions about the timetable go to Renée Dubois or Heidi Van der Berg. Tickets use the User Datagram Protocol.
+Questions about the timetable go to Renée Dubois or Heidi Van der Berg.
+Part A-113 is the rubber foot. The ISO 9001 certificate number is QA-2024-0042.
+Staff: Αλέξανδρος Παπαδόπουλος, Björn Ødegård, Дмитрий Иванов. Nearest airport: Newcastle International.
+Tickets use the User Datagram Protocol.
 """
 
 
 @pytest.fixture(scope="module")
 def store() -> Store:
-    return build([Document("route7", "Route 7 timetable", TIMETABLE)], FakeEmbedder(), Settings())[0]
+    return build([Document("route7", "Route 7 timetable", TIMETABLE),
+                  Document("kx", "Kettle notes", "Descale monthly.", source="KX-900_manual.md")],
+                 FakeEmbedder(), Settings())[0]
 
 
 @pytest.mark.parametrize(("question", "absent"), [
@@ -43,6 +48,15 @@ def store() -> Store:
     ("How busy was the route in the 1700s?", []),  # a decade is no name
     ("what time is the first bus from westgate", []),  # lower case: only capitalised words are names
     ("Westgate buses: when is the first?", []),  # the first word is capitalised anyway
+    ("What is part A113?", []),  # "A-113"
+    ("What is certificate QA20240042?", []),  # "QA-2024-0042"
+    ("What does the KX900 manual say?", []),  # only in a file name: "KX-900_manual.md"
+    ("What does Alexandros Papadopoulos do?", []),  # written in Greek
+    ("What does Bjoern Oedegaard do?", []),  # "Björn Ødegård"
+    ("How far is Newcastle Intl airport?", []),  # "International" cut short
+    ("Hi Citebot, when is the last bus?", []),  # the bot's own name
+    ("What is part A114?", ["A114"]),
+    ("What does Dmitri Petrov do?", ["Petrov"]),  # "Дмитрий" is held, Petrov is not
 ])
 def test_the_names_a_question_gives_that_no_document_holds(store: Store, question: str, absent: list[str]) -> None:
     assert absent_names(store, question) == absent

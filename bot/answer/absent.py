@@ -4,18 +4,22 @@ asked of a timetable without Westgate, "How many 15mm elbows do we have?" of a s
 Then the documents cannot answer, however close the nearest passage comes (the Market Square row of the same
 timetable), so the bot abstains (`compose.score_sentences`) and says which name none holds. A name is a
 capitalised word after the question's first (not an English word: pyspellchecker's list, so "Maple" or
-"Park" never count), or a word mixing letters and digits ("15mm", "CHEM201"). It is held when the library
-has it in any case or accents ("renee" for "Renée"); is one slip away from a word the library has (two for
-names of `TWO_EDITS_FROM` letters: a misspelt name is not an absent one); is written apart in a document
-("Vanderberg" for "Van der Berg"); or, for a code, when each run of letters and of digits is a library term
-("TX460" against "TX-460"). Words in capitals ("NBA", "HR") are left alone: a library may spell them out.
-Numbers alone, lower-case words and the first word are never names here; a thing the library calls by
-another name is not found by this.
+"Park" never count; not the bot's own name), or a word mixing letters and digits ("15mm", "CHEM201"). It is
+held when the library has it in any case or accents ("renee" for "Renée"); is one slip away from a word the
+library has (two for names of `TWO_EDITS_FROM` letters: a misspelt name is not an absent one), in Latin
+letters or in anyascii's transliteration of another script ("Alexandros" for "Αλέξανδρος"); is written with
+separators in a document's text, title or file name ("Van der Berg" for "Vanderberg", "TX-460_manual.txt"
+for "TX460"); or, when short, cuts a library word short ("Intl"). Words in capitals ("NBA", "HR") are left
+alone: a library may spell them out. Numbers alone, lower-case words and the first word are never names
+here, and a name the question only mentions in passing ("Per Anneke's email, …") counts like any other; a
+thing the library calls by another name is not found by this.
 """
 
 from __future__ import annotations
 
 import re
+
+from anyascii import anyascii
 
 from bot.answer.typos import near_any, plain_form, vocabulary_of
 from bot.ingest.english import english_words
@@ -24,7 +28,10 @@ from bot.store.folding import words
 from bot.store.lexical import QUESTION_STOP, stem_of
 
 TWO_EDITS_FROM = 6
-_RUNS = re.compile(r"[^\W\d_]+|\d+")
+SHORT = 5  # a name this short may be a library word cut short ("Intl")
+_SEPARATOR = r"[\s'’._-]?"
+_START, _END = r"(?<![^\W_])", r"(?![^\W_])"  # word edges where "_" separates too ("TX-460_manual.txt")
+_NOT_NAMES = frozenset({"citebot"})  # the bot's own name, when a question greets it ("Hi Citebot, …")
 _ORDINAL = re.compile(r"\d+(?:s|st|nd|rd|th|am|pm)", re.IGNORECASE)  # "1700s", "3rd", "9am": no names
 
 
@@ -39,28 +46,40 @@ def _is_name(word: str, first: bool) -> bool:
     has_digit, has_letter = any(c.isdigit() for c in word), any(c.isalpha() for c in word)
     if has_digit:
         return has_letter and not _ORDINAL.fullmatch(word)
-    if first or not word[0].isupper() or word.isupper() or word.lower() in QUESTION_STOP:
+    if first or not word[0].isupper() or word.isupper() or word.lower() in QUESTION_STOP | _NOT_NAMES:
         return False
     return word.lower() not in english_words()
 
 
 def _held(store: Store, word: str) -> bool:
     unseen = store.lexical.idf("")  # the IDF of a term no passage holds; a held term's is lower
-
-    def indexed(term: str) -> bool:
-        return store.lexical.idf(stem_of(term)) < unseen
+    if store.lexical.idf(stem_of(word)) < unseen:
+        return True
     if any(c.isdigit() for c in word):
-        return indexed(word) or all(indexed(run) for run in _RUNS.findall(word))
+        return _written_apart(store, word, within=True)
     vocabulary = vocabulary_of(store)
     key = plain_form(word)
-    if indexed(word) or key in vocabulary.words:
+    if key in vocabulary.words:
         return True
     limit = 2 if len(key) >= TWO_EDITS_FROM else 1
-    return near_any(vocabulary, key, limit) or _written_apart(store, word)
+    # names in other scripts, and letters no accent-stripping makes Latin, compared in anyascii's Latin
+    # transliteration ("Alexandros" for "Αλέξανδρος", "Odegard" for "Ødegård")
+    return (near_any(list(vocabulary.words), key, limit)
+            or near_any([anyascii(w).lower() for w in vocabulary.words if not w.isascii()], anyascii(key).lower(),
+                        limit)
+            or _written_apart(store, word, within=False)
+            or (len(key) <= SHORT and _abbreviates(vocabulary.by_initial.get(key[0], []), key)))
 
 
-def _written_apart(store: Store, word: str) -> bool:
-    """Whether a document writes `word` as words apart: "Van der Berg" for "Vanderberg", "User Datagram" for
-    "UserDatagram" (a scan of the text, made only for a name the library's words do not hold)."""
-    apart = re.compile(r"\b" + r"[\s'’.-]?".join(map(re.escape, word)) + r"\b", re.IGNORECASE)
-    return any(apart.search(doc.text) for doc in store.documents.values())
+def _written_apart(store: Store, word: str, within: bool) -> bool:
+    """Whether a document writes `word` with separators between its letters, in its text, title or file name:
+    "Van der Berg" for "Vanderberg", "TX-460" for "TX460", "Harvest_Festival" for "HarvestFestival"; a code
+    also inside a longer one ("A113B" holds "113B"). A scan of the text, made only for a word none holds."""
+    apart = re.compile(("" if within else _START) + _SEPARATOR.join(map(re.escape, word)) + _END, re.IGNORECASE)
+    return any(apart.search(text) for doc in store.documents.values() for text in (doc.text, doc.title, doc.source))
+
+
+def _abbreviates(candidates: list[str], key: str) -> bool:
+    """Whether `key` is a library word cut short, its letters in order ("intl" in "international")."""
+    letters = re.compile(".*?".join(map(re.escape, key)))
+    return any(len(c) > len(key) and letters.match(c) for c in candidates)

@@ -104,10 +104,10 @@ def vocabulary_of(store: Store) -> Vocabulary:
     return vocabulary
 
 
-def near_any(vocabulary: Vocabulary, key: str, limit: int) -> bool:
-    """Whether a library word of any initial is within `limit` edits of `key` (lower case, no accents): for
-    `absent`, which asks whether a name is misspelt rather than which word was meant."""
-    return process.extractOne(key, list(vocabulary.words), scorer=OSA.distance, score_cutoff=limit) is not None
+def near_any(words: list[str], key: str, limit: int) -> bool:
+    """Whether one of `words` (of any initial) is within `limit` edits of `key`: for `absent`, which asks
+    whether a name is misspelt rather than which word was meant."""
+    return process.extractOne(key, words, scorer=OSA.distance, score_cutoff=limit) is not None
 
 
 def _forget(key: int) -> None:
