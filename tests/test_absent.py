@@ -57,6 +57,8 @@ def store() -> Store:
     ("Hi Citebot, when is the last bus?", []),  # the bot's own name
     ("What is part A114?", ["A114"]),
     ("What does Dmitri Petrov do?", ["Petrov"]),  # "Дмитрий" is held, Petrov is not
+    ("Did Westgate, Westgate or Eastgate run?", ["Westgate", "Eastgate"]),  # each name once
+    ("Is " + " ".join(f"Zq{i}x" for i in range(200)) + " here?", [f"Zq{i}x" for i in range(6)]),  # six looked up
 ])
 def test_the_names_a_question_gives_that_no_document_holds(store: Store, question: str, absent: list[str]) -> None:
     assert absent_names(store, question) == absent

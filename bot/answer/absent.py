@@ -28,6 +28,7 @@ from bot.store.folding import words
 from bot.store.lexical import QUESTION_STOP, stem_of
 
 TWO_EDITS_FROM = 6
+MAX_NAMES = 6
 SHORT = 5  # a name this short may be a library word cut short ("Intl")
 _SEPARATOR = r"[\s'’._-]?"
 _START, _END = r"(?<![^\W_])", r"(?![^\W_])"  # word edges where "_" separates too ("TX-460_manual.txt")
@@ -36,10 +37,11 @@ _ORDINAL = re.compile(r"\d+(?:s|st|nd|rd|th|am|pm)", re.IGNORECASE)  # "1700s", 
 
 
 def absent_names(store: Store, question: str) -> list[str]:
-    """The names `question` gives that no document holds, as written: [] for most questions."""
+    """The names `question` gives that no document holds, as written: [] for most questions. Only its first
+    `MAX_NAMES` names are looked up: each may scan the library's text, and a question of many is no name."""
     found, _ = words(question)
     candidates = [w for i, w in enumerate(found) if _is_name(w, first=i == 0)]
-    return [w for w in candidates if not _held(store, w)]
+    return [w for w in list(dict.fromkeys(candidates))[:MAX_NAMES] if not _held(store, w)]
 
 
 def _is_name(word: str, first: bool) -> bool:
