@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,20 @@ def fake_bot(settings: Settings, fake: FakeEmbedder) -> Citebot:
     bot = Citebot(settings, embedder=fake)
     bot.open()
     return bot
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Callable[[dict[str, str]], Citebot]:
+    """Make a bot with the fake embedder over `tmp_path/docs` holding the given files (name → UTF-8 text)."""
+    def make(files: dict[str, str]) -> Citebot:
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        for name, text in files.items():
+            (docs / name).write_text(text, encoding="utf-8")
+        bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
+        bot.open()
+        return bot
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Names a question gives that no document holds (`bot/answer/absent.py`), and the abstention they make."""
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -64,12 +64,9 @@ def test_the_names_a_question_gives_that_no_document_holds(store: Store, questio
     assert absent_names(store, question) == absent
 
 
-def test_a_question_naming_what_no_document_holds_abstains_and_still_shows_the_passages(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "route7.md").write_text(TIMETABLE, encoding="utf-8")
-    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
-    bot.open()
+def test_a_question_naming_what_no_document_holds_abstains_and_still_shows_the_passages(
+        library: Callable[[dict[str, str]], Citebot]) -> None:
+    bot = library({"route7.md": TIMETABLE})
     answer = bot.ask("What time is the first bus from Westgate?")
     assert answer.abstained and answer.citations == () and answer.confidence == 0.0
     assert answer.retrieved  # the closest passages are still shown, labelled as no answer

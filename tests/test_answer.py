@@ -95,10 +95,9 @@ def test_a_sentence_that_points_back_is_read_with_the_one_before_it() -> None:
     assert found[fifth] == pytest.approx(coverage(store.lexical, terms, f"{fourth} {fifth}"))
 
 
-def test_a_question_asking_for_an_email_address_abstains_when_no_passage_holds_one(tmp_path) -> None:
+def test_a_question_asking_for_an_email_address_abstains_when_no_passage_holds_one(library) -> None:
     from bot.answer.compose import score_sentences
     from bot.answer.retrieval import rank
-    from bot.assistant import Citebot
     from bot.embed.fake import FakeEmbedder
     from bot.store.indexer import build
     from bot.types import Document
@@ -116,11 +115,7 @@ def test_a_question_asking_for_an_email_address_abstains_when_no_passage_holds_o
 
     assert sorted(found(query)) == sorted(found("Who is Aoife Brennan?")) == sorted([named, mail])  # one holds an @
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "staff.txt").write_text(f"{named} Ciarán Ó Dónaill runs the post room, on extension 4409.\n")
-    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
-    bot.open()
+    bot = library({"staff.txt": f"{named} Ciarán Ó Dónaill runs the post room, on extension 4409.\n"})
     answer = bot.ask(query)
     assert answer.abstained and answer.citations == () and answer.confidence == 0.0
     assert answer.retrieved  # the passages found are still shown, labelled as no answer

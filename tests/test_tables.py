@@ -8,7 +8,6 @@ from docmakers import write_rich_docx
 
 from bot.assistant import Citebot
 from bot.config import Settings
-from bot.embed.fake import FakeEmbedder
 from bot.ingest.chunking import chunk_document
 from bot.ingest.readers.docx import read_docx
 from bot.ingest.readers.html import read_html
@@ -63,13 +62,8 @@ def test_a_table_in_text_without_blank_lines_is_still_found():
                                                       ("| Cake | 3.40 |", "Item: Cake; Price: 3.40")]
 
 
-def test_a_question_about_one_row_cites_that_row(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "trains.md").write_text(TIMETABLE, encoding="utf-8")
-    (docs / "notes.txt").write_text("Notes\n\nThe canteen opens at noon.\n", encoding="utf-8")
-    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
-    bot.open()
+def test_a_question_about_one_row_cites_that_row(library):
+    bot = library({"trains.md": TIMETABLE, "notes.txt": "Notes\n\nThe canteen opens at noon.\n"})
     answer = bot.ask("Which platform does train T044 leave from?")
     first = answer.citations[0]
     assert (first.chunk.kind, first.sentence) == ("row", "| T044 | Hull | 17:00 | 9 |")
@@ -202,7 +196,7 @@ def test_docx_rows_text_boxes_and_notes_answer_their_questions(site_bot, questio
     assert not answer.abstained and expected in answer.text.split("[1]")[0]
 
 
-def test_a_cited_row_carries_its_table_header_as_written(tmp_path):
+def test_a_cited_row_carries_its_table_header_as_written(library):
     from bot.faces.render import answer_html
     from bot.faces.schema import citation_dict
     from bot.ingest.tables import header_above
@@ -210,11 +204,7 @@ def test_a_cited_row_carries_its_table_header_as_written(tmp_path):
     text = "Intro.\n\n| Code | City |\n| --- | --- |\n| LS | Leeds |\n| YO | York |\n\nAfter."
     assert header_above(text, text.index("| YO")) == "| Code | City |"
     assert header_above(text, text.index("After")) == ""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "codes.md").write_text(text, encoding="utf-8")
-    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
-    bot.open()
+    bot = library({"codes.md": text})
     answer = bot.ask("Which city has code YO?")
     first = answer.citations[0]
     assert (first.sentence, first.header) == ("| YO | York |", "| Code | City |")
@@ -222,14 +212,9 @@ def test_a_cited_row_carries_its_table_header_as_written(tmp_path):
     assert "<span class=\"cb-header\">| Code | City |</span>" in answer_html(answer)
 
 
-def test_rows_told_apart_by_a_single_digit_and_tied_rows_listed_in_table_order(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "fleet.md").write_text("# Fleet\n\n| Vehicle | Driver | Depot |\n|---|---|---|\n"
-                                   "| Truck 3 | Ines | Leeds |\n| Truck 7 | Omar | York |\n| Van 2 | Sam | Leeds |\n",
-                                   encoding="utf-8")
-    bot = Citebot(Settings(docs_dir=docs, index_dir=tmp_path / "index"), embedder=FakeEmbedder())
-    bot.open()
+def test_rows_told_apart_by_a_single_digit_and_tied_rows_listed_in_table_order(library):
+    bot = library({"fleet.md": "# Fleet\n\n| Vehicle | Driver | Depot |\n|---|---|---|\n"
+                               "| Truck 3 | Ines | Leeds |\n| Truck 7 | Omar | York |\n| Van 2 | Sam | Leeds |\n"})
     assert bot.ask("Who drives truck 7?").text.startswith("| Truck 7 | Omar | York | [1]")
     listed = bot.ask("Which vehicles are based at the Leeds depot?")
     assert listed.text == "| Truck 3 | Ines | Leeds | [1] | Van 2 | Sam | Leeds | [2]"
