@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from itertools import pairwise
 
 import bm25s
 import numpy as np
@@ -33,7 +32,7 @@ from bot.evaluate import contains_answer, load_questions
 from bot.faces.eval_cli import corpus_bot
 from bot.store.base import Store
 from bot.store.folding import passage_for_keywords, sentence_for_matching
-from bot.store.lexical import QUESTION_STOP, keyword_terms, tokenize
+from bot.store.lexical import QUESTION_STOP, keyword_terms, tokenize, word_pairs
 
 
 def recall(score: np.ndarray, gold: np.ndarray, ks: tuple[int, ...] = (1, 5, 10)) -> str:
@@ -156,8 +155,7 @@ def _other_signals(show: Callable[[str, np.ndarray], None], corpus: Corpus, quer
         return np.where(np.argsort(np.argsort(-raw, 1), 1) < top_k, raw / top, 0.0)
     query_words = [tokenize(q) for q in queries]
     show(f"BM25 over words only (before word pairs), {w}", best + wm + w * scaled(words_only, query_words))
-    pairs = scaled([[f"{a} {b}" for a, b in pairwise(t)] for t in words_only],
-                   [[f"{a} {b}" for a, b in pairwise(t)] for t in query_words])
+    pairs = scaled([word_pairs(t) for t in words_only], [word_pairs(t) for t in query_words])
     for mu in (0.05, 0.1, 0.2):
         show(f"words-only BM25 + {mu} × pairs in an index of their own", best + wm + w * scaled(words_only, query_words)
              + mu * pairs)

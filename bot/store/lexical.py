@@ -54,7 +54,12 @@ def keyword_terms(text: str) -> list[str]:
     in the top 10 0.944 → 0.950; README, *Quality*). Query and passage go through this same function, and so do
     the Milvus store's sparse vectors (`milvus_rows`), so the two stores rank alike."""
     terms = tokenize(text)
-    return terms + [f"{a} {b}" for a, b in pairwise(terms)]
+    return terms + word_pairs(terms)
+
+
+def word_pairs(terms: list[str]) -> list[str]:
+    """Each pair of neighbouring terms, joined by a space: ['bank', 'america'] → ['bank america']."""
+    return [f"{a} {b}" for a, b in pairwise(terms)]
 
 
 def stem_of(word: str) -> str:
