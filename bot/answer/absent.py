@@ -32,7 +32,7 @@ MAX_NAMES = 6
 SHORT = 5  # a name this short may be a library word cut short ("Intl")
 _SEPARATOR = r"[\s'’._-]?"
 _START, _END = r"(?<![^\W_])", r"(?![^\W_])"  # word edges where "_" separates too ("TX-460_manual.txt")
-_NOT_NAMES = frozenset({"citebot"})  # the bot's own name, when a question greets it ("Hi Citebot, …")
+_NOT_NAMES = QUESTION_STOP | {"citebot"}  # and the bot's own name, when a question greets it ("Hi Citebot, …")
 _ORDINAL = re.compile(r"\d+(?:s|st|nd|rd|th|am|pm)", re.IGNORECASE)  # "1700s", "3rd", "9am": no names
 
 
@@ -48,7 +48,7 @@ def _is_name(word: str, first: bool) -> bool:
     has_digit, has_letter = any(c.isdigit() for c in word), any(c.isalpha() for c in word)
     if has_digit:
         return has_letter and not _ORDINAL.fullmatch(word)
-    if first or not word[0].isupper() or word.isupper() or word.lower() in QUESTION_STOP | _NOT_NAMES:
+    if first or not word[0].isupper() or word.isupper() or word.lower() in _NOT_NAMES:
         return False
     return word.lower() not in english_words()
 
