@@ -120,3 +120,15 @@ def test_a_question_asking_for_an_email_address_abstains_when_no_passage_holds_o
     assert answer.abstained and answer.citations == () and answer.confidence == 0.0
     assert answer.retrieved  # the passages found are still shown, labelled as no answer
     assert not bot.ask("What is Aoife Brennan's extension?").abstained  # of no narrow kind: answered as before
+
+
+def test_what_a_sentence_holds_is_read_in_its_own_words_not_its_headings(library) -> None:
+    # Capitalised heading words ("Complaints and Feedback") are no person's name: before, every sentence
+    # under that heading held "a person" for a who-question, and the one naming the role led the answer.
+    bot = library({"practice.md": (
+        "# Brookfield Dental\n\n## Complaints and Feedback\n\n"
+        "Complaints should be addressed in writing to the practice manager.\n\n"
+        "## Staff\n\n| Name | Role | Ext |\n|---|---|---|\n"
+        "| Sophie Brennan | Practice Manager | 220 |\n| Priya Lall | Hygienist | 210 |\n")})
+    answer = bot.ask("Who is the practice manager?")
+    assert answer.text.startswith("| Sophie Brennan | Practice Manager | 220 | [1]"), answer.text

@@ -54,6 +54,7 @@ def test_a_passage_naming_the_questions_phrase_outranks_one_holding_its_words_ap
     ("Which country won?", "place"),
     ("Why did the US get more involved?", "cause"),
     ("What did Vance highlight?", None),
+    ("Which year group does Mr O'Connell teach?", None),  # a school's "Year 5" is no time
     ("What government position was held by the woman who portrayed Corliss Archer?", None),  # "what" comes first
 ])
 def test_what_a_question_asks_for(question: str, kind: str | None) -> None:

@@ -2,12 +2,14 @@
 or time, *how many/much* a number or amount, *who* a person or organisation, *where* a place, *why* a cause.
 
 Regular expressions, no model. The question's kind comes from its first question word ("what year" and
-"which country" count as when and where). In a sentence, a date is a year, a month or weekday name, a clock
-time or a relative time ("the previous month", "Friday night"); an amount is digits or a number word; a
-person or organisation is a capitalised name the question does not already use; a place is such a name
-after in/at/from/near; a cause is a causal phrase ("because", "due to", "based on", "in order to" …).
+"which country" count as when and where; "which year group" asks for no time). In a sentence, a date is a
+year, a month or weekday name, a clock time or a relative time ("the previous month", "Friday night"); an
+amount is digits or a number word; a person or organisation is a capitalised name the question does not
+already use; a place is such a name after in/at/from/near; a cause is a causal phrase ("because", "due to",
+"based on", "in order to" …).
 It is one signal of the sentence score, weighted by `bench/fit.py` (`tuning.w_type`); it never picks a
-sentence on its own, and questions of no recognised kind get no signal.
+sentence on its own, and questions of no recognised kind get no signal. A sentence is judged by its own words,
+not its heading's (`compose` passes the sentence alone): "Complaints and Feedback" names no person.
 
 A question that asks for an email address, a phone number, a price or a weight is narrower
 (`required_kind`: "What is Aoife Brennan's email address?", "How much is a large flat white?"; not "Who looks
@@ -26,7 +28,7 @@ from functools import lru_cache
 _FOOTNOTE = re.compile(r"\[\d{1,4}\]")
 _FIRST_WH = re.compile(r"\b(who|whom|whose|when|where|why|how|what|which)\b", re.IGNORECASE)
 _KIND_AFTER_WHAT = {
-    "time": re.compile(r"^(year|years|date|day|month|decade|century|time|period|era|season)\b"),
+    "time": re.compile(r"^(year|years|date|day|month|decade|century|time|period|era|season)\b(?! groups?\b)"),
     "number": re.compile(r"^(number|amount|percentage|percent|share|proportion|size|population|price|cost)\b"),
     "place": re.compile(r"^(country|countries|city|cities|state|place|region|river|continent|town|location|"
                         r"island|area|province|county|nation)\b"),

@@ -129,7 +129,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             cov = coverage(store.lexical, terms, read_with)
             previous = doc_text[start:end]
             passage = hit.score / top if top > 0 else 0.0
-            holds = holds_kind(kind, text, query)
+            holds = holds_kind(kind, doc_text[start:end], query)  # the sentence's own words, not its heading's
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
             scored.append(Scored(row, hit, score, dense, cov, passage, holds))
             could_answer = could_answer or holds_required(required, text)
