@@ -23,14 +23,19 @@ folded; `expect: null` must abstain). All content invented.
   - `bench/tryout_names/`: 6 folders (a bus timetable, a staff directory, a league table, a catalogue, village
     events, a school letter), 160 questions, 68 of them unanswered, written by a sixth newcomer after the
     absent-name rule (`answer.absent`) was built, to measure it: names written otherwise than in the
-    documents ("Brambelford", "Renee", "TX450", "Vanderberg"), and names the documents lack.
+    documents ("Brambelford", "Renee", "TX450", "Vanderberg"), and names the documents lack;
+  - `bench/tryout_detail/`: 8 folders (a GP surgery, a tennis club, hall hire, a bakery, a bus route, a school
+    newsletter, house rules, a dehumidifier), 117 questions, 33 of them close but unanswered, written by an
+    eighth newcomer for session 10, before any run: one detail asked for (a number, a price, a time, who),
+    sitting where such documents put it (the line under an ALL-CAPS heading, a "Tel. …" line, an FAQ answer,
+    a row), with the abbreviations people write ("ext. 22", "Tues. and Thurs.", "approx. 2 kg").
 
 A measurement, not a test: the shipped weights were not fitted on them; their failures are reported in the
 README. `bench.fit --tryouts` fits the abstention rule on them too (measured, not shipped), a library's
 questions all in one fold (`tryout_questions`); with weights fitted so, `--folds K` answers each library
 with the weights fitted without its fold, as `bot eval --folds K` does.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe|…_names]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe|…_names|…_detail]
                                           [--folds 5] [part ...]
 """
 
