@@ -70,6 +70,15 @@ def test_sentences_respect_abbreviations_and_initials() -> None:
     assert got == ['Dr. Smith met J. R. Jones in the U.S. on Monday.', '"It went well," he said!', "Was it?", "Yes."]
 
 
+def test_a_notices_abbreviations_end_no_sentence_but_a_weekday_ending_one_does() -> None:
+    text = ("Club sessions: Tues. and Thurs. from 6.30pm; Sun. 10am to noon. Bookings: Tel. 01632 960502 or "
+            "ext. 22. Bins go out on Tues. Recycling goes on Fri. We sat. 12 of us stayed.")
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == ["Club sessions: Tues. and Thurs. from 6.30pm; Sun. 10am to noon.",
+                   "Bookings: Tel. 01632 960502 or ext. 22.", "Bins go out on Tues.", "Recycling goes on Fri.",
+                   "We sat.", "12 of us stayed."]
+
+
 def test_markdown_headings_become_sections() -> None:
     doc = Document("a.md", "a", "# Setup\n\nInstall it first.\n\n## Running\n\nStart the app. Then ask.\n")
     chunks = chunk_document(doc)

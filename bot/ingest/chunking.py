@@ -3,12 +3,13 @@
 Structure-aware and pure: paragraphs, list items, reference entries (`[1] Author. "Title." Outlet, date.`)
 and each row of a pipe table (`tables`) become their own passage; long paragraphs are packed from whole
 sentences up to `max_chars`, and a sentence with no punctuation for `SENTENCE_MAX` characters is cut at a
-list or clause boundary. A title line and Markdown-style headings are not passages: they are the `section`
-of the passages under them (a heading alone is no answer), unless a document has nothing else. A list item's
-first sentence starts after its bullet or number, which stays in the passage. A table row
-keeps its column names in `search_text`. Only whitespace and that context (headings, a table's header and
-separator lines) lie between passages, so the spans rebuild the source text. It does not read files (see
-`reading`) and knows nothing of embeddings.
+list or clause boundary. A full stop after a known abbreviation ("Dr.", "approx.", "Tel.", "ext.") or an
+initial ends no sentence, nor does one after a capitalised weekday before a number ("Sun. 10am"). A title
+line and Markdown-style headings are not passages: they are the `section` of the passages under them (a
+heading alone is no answer), unless a document has nothing else. A list item's first sentence starts after
+its bullet or number, which stays in the passage. A table row keeps its column names in `search_text`.
+Only whitespace and that context (headings, a table's header and separator lines) lie between passages, so
+the spans rebuild the source text. It does not read files (see `reading`) and knows nothing of embeddings.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-CHUNKING_VERSION = 5  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
+CHUNKING_VERSION = 6  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
 # Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
 # characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
 # space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.
@@ -37,8 +38,12 @@ _CUTS = (re.compile(r"[;\n]\s+|\s+(?=[•▪‣◦·*–—-]\s|\(?\d{1,3}[.)]\s
          re.compile(r"[,:)]\s+|\s+(?=[–—]\s)"), re.compile(r"\s+"))
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e u.s u.k u.n inc ltd co corp gen gov sen rep no fig "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft approx dept est vol pp ed al".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft approx dept est vol pp ed al "
+    "tel ext incl excl nr opp qty ref rm ave".split()  # a notice's "Tel. 01632 960502", "ext. 22", "Rm. 4"
 )
+# A weekday's short form often ends a sentence ("Bins go out on Tues. Recycling …"), and in lower case may be a
+# word ("We sat."): capitalised and before a number it ends none ("Sun. 10am–12 noon", "Tues. 6.30pm").
+_WEEKDAYS = frozenset("mon tue tues wed weds thu thur thurs fri sat sun".split())
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -49,11 +54,14 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     for match in _SENTENCE_END.finditer(text, start, end):
         if match.end() >= end or not text[match.end()].isspace():
             continue
-        if _is_abbreviation(text, cursor, match.start()):
+        word = _word_before(text, cursor, match.start())
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
         nxt = _next_visible(text, match.end(), end)
         if nxt is not None and text[nxt].islower():
             continue  # "approx. five" or an ellipsis inside a sentence
+        if nxt is not None and text[nxt].isdigit() and word in _WEEKDAYS and text[match.start() - len(word)].isupper():
+            continue
         spans.extend(_bounded(text, cursor, match.end()))
         cursor = match.end()
     spans.extend(_bounded(text, cursor, end))
@@ -241,11 +249,11 @@ def _next_visible(text: str, pos: int, end: int) -> int | None:
     return pos if pos < end else None
 
 
-def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+def _word_before(text: str, start: int, dot: int) -> str:
+    """The word that a full stop at `dot` ends, lower-cased ("" when the mark is no full stop)."""
     if text[dot] != ".":
-        return False
+        return ""
     word_start = dot
     while word_start > start and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"'“":
         word_start -= 1
-    word = text[word_start:dot].lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    return text[word_start:dot].lower()
