@@ -132,3 +132,18 @@ def test_what_a_sentence_holds_is_read_in_its_own_words_not_its_headings(library
         "| Sophie Brennan | Practice Manager | 220 |\n| Priya Lall | Hygienist | 210 |\n")})
     answer = bot.ask("Who is the practice manager?")
     assert answer.text.startswith("| Sophie Brennan | Practice Manager | 220 | [1]"), answer.text
+
+
+def test_a_sentence_that_could_hold_what_a_narrow_question_asks_for_leads(library) -> None:
+    bot = library({"notice.txt": "LOST PROPERTY\n\nLost property handed to our drivers is taken to the depot and kept "
+                                 "for a month. Ask at the depot office, or ring 01632 960877.\n"})
+    store = bot.current_store()
+    text = store.documents["notice.txt"].text
+
+    def first(question: str) -> str:
+        _, start, end = (int(x) for x in store.sentences[bot.evidence(question).scored[0].row])
+        return text[start:end]
+
+    assert first("What is the phone number for lost property?") == "Ask at the depot office, or ring 01632 960877."
+    # of no narrow kind, the sentence that names the topic still leads
+    assert first("Where is lost property kept?").startswith("Lost property handed to our drivers")

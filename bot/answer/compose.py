@@ -43,6 +43,7 @@ _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b\u2060-\u2064\ufeff]|"
 SECOND_WITHIN = 0.75  # a further sentence joins the answer when it scores within this share of the first
 REDUNDANT = 0.8  # ... and is not a restatement (cosine to a chosen sentence above this), e.g. a summary bullet
 RESCORE_PASSAGES = 5
+NARROW_LEAD = 0.5  # share of the best score at which a sentence that could answer a narrow question leads
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def _terms(text: str) -> frozenset[str]:
 def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
     """Every sentence of the top passages, best first; none when the question asks for an email address, a
     phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), or names
-    something no document holds (`absent.absent_names`): the documents do not say it, so the bot abstains."""
+    something no document holds (`absent.absent_names`): the documents do not say it, so the bot abstains.
+    For such a narrow question, the sentences that could hold it come first (within `NARROW_LEAD`)."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits or absent_names(store, query):
@@ -118,6 +120,7 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
     top = hits[0].score
     scored = []
     could_answer = required is None
+    holders: set[int] = set()  # rows that could hold what a narrow question asks for
     for hit in hits:
         doc_text = store.documents[hit.chunk.doc_id].text
         previous = ""  # the sentence before, in the same passage
@@ -132,9 +135,19 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             holds = holds_kind(kind, doc_text[start:end], query)  # the sentence's own words, not its heading's
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
             scored.append(Scored(row, hit, score, dense, cov, passage, holds))
-            could_answer = could_answer or holds_required(required, text)
+            if holds_required(required, text):
+                could_answer = True
+                holders.add(row)
     scored.sort(key=lambda s: -s.score)
-    return scored if could_answer else []
+    if not could_answer:
+        return []
+    if required is not None:
+        # "phone number for lost property": a sentence that could hold a phone number ("Tel. 01632 960877")
+        # leads before the one that only names the topic ("LOST PROPERTY"), when it scores at least
+        # `NARROW_LEAD` of the best; the sort is stable, so each group keeps its order.
+        floor = NARROW_LEAD * scored[0].score
+        scored.sort(key=lambda s: not (s.row in holders and s.score >= floor))
+    return scored
 
 
 def by_best_sentence(ranking: Ranking, scored: list[Scored]) -> Ranking:
