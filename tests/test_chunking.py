@@ -14,8 +14,9 @@ def seed_doc() -> Document:
 
 
 def only_context(text: str, start: int, end: int) -> bool:
-    """`text[start:end]` holds nothing a passage should: whitespace, headings, the document's first block
-    (its title line) and table header lines (a line followed by a `|---|` separator, and the separator)."""
+    """`text[start:end]` holds nothing a passage should: whitespace, headings (Markdown's, or a line in
+    capitals), the document's first block (its title line) and table header lines (a line followed by a
+    `|---|` separator, and the separator)."""
     lines = text[start:end].splitlines()
     in_title = not text[:start].strip()  # at the document's start the first block may be its title
     seen = False
@@ -24,7 +25,8 @@ def only_context(text: str, start: int, end: int) -> bool:
             in_title = in_title and not seen
             continue
         seen = True
-        if not (in_title or line.lstrip().startswith("#") or is_separator(line)
+        in_capitals = sum(c.isalpha() for c in line) >= 3 and line == line.upper()
+        if not (in_title or line.lstrip().startswith("#") or in_capitals or is_separator(line)
                 or (i + 1 < len(lines) and is_separator(lines[i + 1]))):
             return False
     return True
@@ -84,6 +86,23 @@ def test_markdown_headings_become_sections() -> None:
     chunks = chunk_document(doc)
     assert [(c.kind, c.section) for c in chunks] == [("paragraph", "Setup"), ("paragraph", "Running")]
     assert chunks[1].location == "Running › paragraph 1"  # counted within its section, as it reads
+    assert_rebuilds(doc, chunks)
+
+
+def test_a_line_in_capitals_heads_its_section_as_a_markdown_heading_does() -> None:
+    text = ("Harbour Road Tennis Club\n\nCHAIRPERSON\nSiobhan Gallagher\nTel: 01632 960331\n\n"
+            "LOST PROPERTY\n\nItems are kept for 28 days. Ring 01632 960877.\n\n"
+            "NOTICE TO ALL MEMBERS\nTHE COURTS CLOSE AT DUSK\nFROM OCTOBER.\n\nTEL: 01632 960000\n\n"
+            "OPENING HOURS\nSUMMER\nThe clubhouse opens at 8am.\n")
+    doc = Document("club.txt", "Harbour Road Tennis Club", text)
+    chunks = chunk_document(doc)
+    assert [(c.section, c.text) for c in chunks] == [
+        ("CHAIRPERSON", "Siobhan Gallagher\nTel: 01632 960331"),
+        ("LOST PROPERTY", "Items are kept for 28 days. Ring 01632 960877."),
+        # a line beside text in capitals ("FROM OCTOBER.") is text, and so is a line holding a number
+        ("NOTICE TO ALL MEMBERS", "THE COURTS CLOSE AT DUSK\nFROM OCTOBER."),
+        ("NOTICE TO ALL MEMBERS", "TEL: 01632 960000"),
+        ("SUMMER", "The clubhouse opens at 8am.")]  # two short lines in capitals are two headings
     assert_rebuilds(doc, chunks)
 
 

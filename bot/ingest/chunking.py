@@ -5,8 +5,9 @@ and each row of a pipe table (`tables`) become their own passage; long paragraph
 sentences up to `max_chars`, and a sentence with no punctuation for `SENTENCE_MAX` characters is cut at a
 list or clause boundary. A full stop after a known abbreviation ("Dr.", "approx.", "Tel.", "ext.") or an
 initial ends no sentence, nor does one after a capitalised weekday before a number ("Sun. 10am"). A title
-line and Markdown-style headings are not passages: they are the `section` of the passages under them (a
-heading alone is no answer), unless a document has nothing else. A list item's first sentence starts after
+line, Markdown-style headings and a plain-text notice's short lines in capitals ("LOST PROPERTY") are not
+passages: they are the `section` of the passages under them (a heading alone is no answer), unless a
+document has nothing else. A list item's first sentence starts after
 its bullet or number, which stays in the passage. A table row keeps its column names in `search_text`.
 Only whitespace and that context (headings, a table's header and separator lines) lie between passages, so
 the spans rebuild the source text. It does not read files (see `reading`) and knows nothing of embeddings.
@@ -28,7 +29,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-CHUNKING_VERSION = 6  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
+CHUNKING_VERSION = 7  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
 # Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
 # characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
 # space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.
@@ -108,8 +109,8 @@ def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[
             page=doc.page_at(start), search_text=search_text, mark=doc.mark_at(start),
         ))
 
-    for i, (start, end, is_table) in enumerate(_blocks(doc.text)):
-        if is_table and not headings_are_passages:  # a table of nothing but a header is text
+    for i, (start, end, tag) in enumerate(_blocks(doc.text)):
+        if tag == "table" and not headings_are_passages:  # a table of nothing but a header is text
             rows = _table_lines(doc.text, start, end)
             header = doc.text[rows[0][0]:rows[0][1]]
             for row in rows[2:]:
@@ -120,7 +121,7 @@ def _chunks(doc: Document, max_chars: int, headings_are_passages: bool) -> list[
                     add("row", [row], section, row_search_text(header, doc.text[row[0]:row[1]]))
             continue
         block = doc.text[start:end]
-        kind = _kind(block, is_first=i == 0)
+        kind = "heading" if tag == "caps" and i > 0 else _kind(block, is_first=i == 0)
         if kind in ("heading", "title"):
             heading = block.lstrip("#").strip()[:80]
             section = section if kind == "title" and heading == doc.title else heading  # the title is shown anyway
@@ -155,9 +156,10 @@ def _table_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
-    """Spans of structural blocks, and whether each is a pipe table: separated by blank lines when the text
-    has them, else by newlines; a heading, list item, reference entry or table always starts a new block."""
+def _blocks(text: str) -> Iterator[tuple[int, int, str]]:
+    """Spans of structural blocks, each tagged "table" (a pipe table), "caps" (a heading line in capitals,
+    `_is_caps_heading`) or "": separated by blank lines when the text has them, else by newlines; a heading,
+    list item, reference entry or table always starts a new block."""
     has_blank_lines = _BLANK_LINE.search(text) is not None
     lines = text.splitlines(keepends=True)
     start = None
@@ -173,7 +175,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
                 yield from _flagged(text, start, line_start)
                 start = None
             end = pos + sum(len(x) for x in lines[i:table_end])
-            yield from _flagged(text, line_start, end, table=True)
+            yield from _flagged(text, line_start, end, "table")
             pos, i = end, table_end
             continue
         pos += len(line)
@@ -183,22 +185,38 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
                 yield from _flagged(text, start, pos)
                 start = None
             continue
-        opens = not has_blank_lines or bool(_HEADING.match(stripped) or _BULLET.match(stripped)
-                                            or _REFERENCE.match(stripped))
+        # A short line in capitals is a heading ("WILLOWBANK SURGERY" over "FREQUENTLY ASKED QUESTIONS" are two);
+        # one beside a line of text in capitals ("THE COURTS CLOSE AT DUSK\nFROM 1 OCTOBER.") is text.
+        caps = _is_caps_heading(stripped) and all(
+            not _in_capitals(near) or _is_caps_heading(near.strip())
+            for near in (lines[i - 2] if i > 1 else "", lines[i] if i < len(lines) else ""))
+        heading = caps or bool(_HEADING.match(stripped))
+        opens = not has_blank_lines or heading or bool(_BULLET.match(stripped) or _REFERENCE.match(stripped))
         if start is not None and opens:
             yield from _flagged(text, start, line_start)
             start = None
         if start is None:
             start = line_start
-        if _HEADING.match(stripped):  # a heading is always a block of its own
-            yield from _flagged(text, start, pos)
+        if heading:  # a heading is always a block of its own
+            yield from _flagged(text, start, pos, "caps" if caps else "")
             start = None
     if start is not None:
         yield from _flagged(text, start, len(text))
 
 
-def _flagged(text: str, start: int, end: int, table: bool = False) -> list[tuple[int, int, bool]]:
-    return [(s, e, table) for s, e in _trimmed(text, start, end)]
+def _flagged(text: str, start: int, end: int, tag: str = "") -> list[tuple[int, int, str]]:
+    return [(s, e, tag) for s, e in _trimmed(text, start, end)]
+
+
+def _is_caps_heading(line: str) -> bool:
+    """A line in capitals alone, as plain-text notices head their sections ("LOST PROPERTY", "GAS & WATER",
+    "CONTACTS:"): one to six words, three letters or more, no digit ("TEL: 01632 …"), no "@", no end stop."""
+    return (len(line) <= 60 and 0 < len(line.split()) <= 6 and line == line.upper() and line[-1] not in ".!?"
+            and sum(c.isalpha() for c in line) >= 3 and not any(c.isdigit() or c == "@" for c in line))
+
+
+def _in_capitals(line: str) -> bool:
+    return sum(c.isalpha() for c in line) >= 3 and line == line.upper()
 
 
 def _kind(block: str, is_first: bool) -> str:
