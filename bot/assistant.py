@@ -152,7 +152,7 @@ class Citebot:
             passage = shrunk_coverage(coverage(store.lexical, terms, passage_for_matching(best.hit.chunk)),
                                       len(set(terms)), self.tuning.coverage_prior)
             features = (best.dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))
-        return Evidence(store, text, query, ranking, scored, features, turns)
+        return Evidence(store, text, query, ranking, scored, features, turns, focus)
 
     def _follow(self) -> None:
         """Answer from the version another process's build made live, once `Follower` sees it."""
@@ -204,7 +204,7 @@ class Citebot:
             answer_text, citations = NOT_FOUND, ()
         else:
             answer_text, citations = compose(ev.store, scored, self.settings.answer_sentences)
-        unknown = absent_names(ev.store, query) if not scored else []  # say why, when it is a name none holds
+        unknown = absent_names(ev.store, ev.focus) if not scored else []  # say why, when it is a name none holds
         clock.lap("compose")
         answer = Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                         citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
@@ -272,6 +272,7 @@ class Evidence:
     scored: list[Scored]
     features: Signals | None  # the abstention model's inputs (see `abstention`)
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
+    focus: str = ""  # what the answer's sentences were scored against (`conversation.resolve`)
 
 
 def _quoted(text: str) -> tuple[Sentence, ...]:

@@ -72,3 +72,12 @@ def test_a_question_naming_what_no_document_holds_abstains_and_still_shows_the_p
     assert answer.retrieved  # the closest passages are still shown, labelled as no answer
     named = bot.ask("What time is the first bus from Market Square?")
     assert not named.abstained and "05:52" in named.citations[0].sentence
+
+
+def test_the_answer_says_which_name_no_document_holds(library: Callable[[dict[str, str]], Citebot]) -> None:
+    bot = library({"route7.md": TIMETABLE})
+    assert bot.ask("What time is the first bus from Westgate?").note == "No document mentions “Westgate”."
+    assert bot.ask("Is Brambleton or Westgate on the route?").note == "No document mentions “Brambleton” or “Westgate”."
+    unnamed = bot.ask("What is the depot's email address?")  # abstains for want of an email, names nothing absent
+    assert unnamed.abstained and unnamed.note == ""
+    assert bot.ask("What time is the first bus from Market Square?").note == ""
