@@ -147,3 +147,12 @@ def test_a_sentence_that_could_hold_what_a_narrow_question_asks_for_leads(librar
     assert first("What is the phone number for lost property?") == "Ask at the depot office, or ring 01632 960877."
     # of no narrow kind, the sentence that names the topic still leads
     assert first("Where is lost property kept?").startswith("Lost property handed to our drivers")
+
+
+def test_a_sentence_that_points_back_is_shown_after_the_one_it_points_at(library) -> None:
+    bot = library({"surgery.txt": "Our nurses\n\nBronwen Hughes is our practice nurse. She runs the asthma and "
+                                  "diabetes clinics and gives travel advice. Appointments last ten minutes.\n"})
+    answer = bot.ask("Which nurse runs the diabetes clinic?")
+    assert answer.text.startswith("Bronwen Hughes is our practice nurse. She runs the asthma and diabetes clinics "
+                                  "and gives travel advice. [1]"), answer.text
+    assert answer.citations[0].sentence.startswith("She runs")  # the sentence that matched stays the highlight

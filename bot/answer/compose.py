@@ -4,10 +4,10 @@ honest "not in the documents".
 Every sentence of the best passages is re-scored (its cosine to the question, how much of the question's
 weighted vocabulary it contains, read with the sentence before it when it opens by pointing back ("It was
 …"), its passage's rank score, and whether it holds the kind of thing the question asks for, `answer_type`;
-weights fitted by `bench/fit.py`); the best one or two become the answer and
-each cites the passage it comes from. A sentence that points at one of the document's own references
-(`…countries[2].`) or names its authors also cites that reference entry. Whether to answer at all is
-decided by `abstention`.
+weights fitted by `bench/fit.py`); the best one or two become the answer and each cites the passage it
+comes from; one that points back is shown after the sentence it points at. A sentence that points at one of
+the document's own references (`…countries[2].`) or names its authors also cites that reference entry.
+Whether to answer at all is decided by `abstention`.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str
             chosen.append(candidate)
     citations: list[Citation] = []
     parts: list[str] = []
-    for group in arrange(store, scored, chosen):
+    for group in _with_antecedents(store, scored, arrange(store, scored, chosen)):
         item = group[0]  # the best-scoring sentence of the group is the one its citation highlights
         n = _cite(store, citations, item.hit, item.row, item.score)
         text = " ".join(_sentence_text(store, s.row) for s in sorted(group, key=lambda s: s.row))
@@ -181,6 +181,25 @@ def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str
             m = _cite(store, citations, ref, int(store.sentence_rows(ref.chunk_id)[0]), item.score)
             parts.append(f"(Reference {ref.chunk.ordinal}: {_display(ref.chunk.text)} [{m}])")
     return " ".join(parts), tuple(citations)
+
+
+def _with_antecedents(store: Store, scored: list[Scored], groups: list[list[Scored]]) -> list[list[Scored]]:
+    """Each group whose first sentence points back ("She runs the diabetes clinic.") with the sentence before
+    it in its passage, which it was read with (`_POINTS_BACK`) and which names what it points at; shown under
+    the same marker, the highlight unchanged."""
+    by_row = {s.row: s for s in scored}
+    shown = {s.row for group in groups for s in group}
+    out = []
+    for group in groups:
+        first = min(group, key=lambda s: s.row)
+        before = by_row.get(first.row - 1)
+        _, start, end = (int(x) for x in store.sentences[first.row])
+        if (before is not None and before.row not in shown and before.hit.chunk_id == first.hit.chunk_id
+                and _POINTS_BACK.match(store.documents[first.hit.chunk.doc_id].text, start, end)):
+            group = [*group, before]
+            shown.add(before.row)
+        out.append(group)
+    return out
 
 
 def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: float) -> int:
