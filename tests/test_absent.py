@@ -56,6 +56,11 @@ def store() -> Store:
     ("How far is Newcastle Intl airport?", []),  # "International" cut short
     ("Hi Citebot, when is the last bus?", []),  # the bot's own name
     ("What is part A114?", ["A114"]),
+    ("What colour is the TX-460?", ["TX-460"]),  # a hyphened code is one name, though "TX" and "460" are words
+    ("How many TX-450s are white?", []),  # TX-450, in the plural
+    ("Is part A-113 the foot?", []),
+    ("Where is bay B-07?", []),
+    ("Is COVID-19 mentioned?", ["COVID-19"]),
     ("What does Dmitri Petrov do?", ["Petrov"]),  # "Дмитрий" is held, Petrov is not
     ("Did Westgate, Westgate or Eastgate run?", ["Westgate", "Eastgate"]),  # each name once
     ("Is " + " ".join(f"Zq{i}x" for i in range(200)) + " here?", [f"Zq{i}x" for i in range(6)]),  # six looked up

@@ -4,7 +4,8 @@ asked of a timetable without Westgate, "How many 15mm elbows do we have?" of a s
 Then the documents cannot answer, however close the nearest passage comes (the Market Square row of the same
 timetable), so the bot abstains (`compose.score_sentences`) and says which name none holds. A name is a
 capitalised word after the question's first (not an English word: pyspellchecker's list, so "Maple" or
-"Park" never count; not the bot's own name), or a word mixing letters and digits ("15mm", "CHEM201"). It is
+"Park" never count; not the bot's own name), or a code mixing letters and digits ("15mm", "CHEM201",
+"HX-1500"). It is
 held when the library has it in any case or accents ("renee" for "Renée"); is one slip away from a word the
 library has (two for names of `TWO_EDITS_FROM` letters: a misspelt name is not an absent one), in Latin
 letters or in anyascii's transliteration of another script ("Alexandros" for "Αλέξανδρος"); is written with
@@ -24,7 +25,7 @@ from anyascii import anyascii
 from bot.answer.typos import near_any, plain_form, vocabulary_of
 from bot.ingest.english import english_words
 from bot.store.base import Store
-from bot.store.folding import words
+from bot.store.folding import fold, words
 from bot.store.lexical import QUESTION_STOP, stem_of
 
 TWO_EDITS_FROM = 6
@@ -34,14 +35,24 @@ _SEPARATOR = r"[\s'’._-]?"
 _START, _END = r"(?<![^\W_])", r"(?![^\W_])"  # word edges where "_" separates too ("TX-460_manual.txt")
 _NOT_NAMES = QUESTION_STOP | {"citebot"}  # and the bot's own name, when a question greets it ("Hi Citebot, …")
 _ORDINAL = re.compile(r"\d+(?:s|st|nd|rd|th|am|pm)", re.IGNORECASE)  # "1700s", "3rd", "9am": no names
+# A code written with a hyphen ("HX-1500") is one name, though its parts are words of their own ("HX", "1500")
+_HYPHENED = re.compile(r"(?<![\w-])[^\W\d_]{1,6}[-‐‑]\d[^\W_]*(?![\w-])")
 
 
 def absent_names(store: Store, question: str) -> list[str]:
     """The names `question` gives that no document holds, as written: [] for most questions. Only its first
     `MAX_NAMES` names are looked up: each may scan the library's text, and a question of many is no name."""
     found, _ = words(question)
-    candidates = [w for i, w in enumerate(found) if _is_name(w, first=i == 0)]
-    return [w for w in list(dict.fromkeys(candidates))[:MAX_NAMES] if not _held(store, w)]
+    candidates = [w for i, w in enumerate(found) if _is_name(w, first=i == 0)] + _HYPHENED.findall(fold(question))
+    return [w for w in list(dict.fromkeys(candidates))[:MAX_NAMES] if not _code_held(store, w)]
+
+
+def _code_held(store: Store, word: str) -> bool:
+    """`_held`, for a code also without its hyphen, or its plural's "s" ("TX-460s" for TX-460)."""
+    if not _HYPHENED.fullmatch(word):
+        return _held(store, word)
+    code = re.sub(r"[-‐‑]", "", word)
+    return _held(store, code) or (code.endswith("s") and code[-2].isdigit() and _held(store, code[:-1]))
 
 
 def _is_name(word: str, first: bool) -> bool:
