@@ -149,6 +149,14 @@ def test_a_sentence_that_could_hold_what_a_narrow_question_asks_for_leads(librar
     assert first("Where is lost property kept?").startswith("Lost property handed to our drivers")
 
 
+def test_the_passage_of_the_sentence_that_leads_a_narrow_answer_is_listed_first(library) -> None:
+    bot = library({"notes.txt": "Bus notes\n\nLost property handed to our drivers is taken to the depot and kept for "
+                                "a month.\n\nAsk about lost property at the depot office, or ring 01632 960877.\n"})
+    evidence = bot.evidence("What is the phone number for lost property?")
+    assert "01632 960877" in evidence.scored[0].hit.chunk.text
+    assert evidence.ranking.hits[0].chunk_id == evidence.scored[0].hit.chunk_id
+
+
 def test_a_sentence_that_points_back_is_shown_after_the_one_it_points_at(library) -> None:
     bot = library({"surgery.txt": "Our nurses\n\nBronwen Hughes is our practice nurse. She runs the asthma and "
                                   "diabetes clinics and gives travel advice. Appointments last ten minutes.\n"})

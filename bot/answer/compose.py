@@ -151,13 +151,13 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
 
 
 def by_best_sentence(ranking: Ranking, scored: list[Scored]) -> Ranking:
-    """The re-scored passages re-ordered by their best sentence's score (the rest keep their rank): the
-    passage the answer cites first is the first one retrieved, and sentence-level evidence (terms, answer
-    kind) corrects the fused passage order."""
-    best: dict[int, float] = {}
-    for s in scored:  # best first
-        best.setdefault(s.hit.chunk_id, s.score)
-    head = sorted(ranking.hits[:RESCORE_PASSAGES], key=lambda h: -best.get(h.chunk_id, float("-inf")))
+    """The re-scored passages re-ordered by their best sentence, as `scored` ranks it (the rest keep their
+    rank): the passage the answer cites first is the first one retrieved, and sentence-level evidence (terms,
+    answer kind, a narrow question's lead) corrects the fused passage order."""
+    first: dict[int, int] = {}  # passage → where its best sentence stands in `scored`
+    for i, s in enumerate(scored):
+        first.setdefault(s.hit.chunk_id, i)
+    head = sorted(ranking.hits[:RESCORE_PASSAGES], key=lambda h: first.get(h.chunk_id, len(scored)))
     hits = tuple(replace(h, rank=r + 1) for r, h in enumerate([*head, *ranking.hits[RESCORE_PASSAGES:]]))
     return Ranking(hits=hits, query_vector=ranking.query_vector)
 
