@@ -93,7 +93,7 @@ def test_a_line_in_capitals_heads_its_section_as_a_markdown_heading_does() -> No
     text = ("Harbour Road Tennis Club\n\nCHAIRPERSON\nSiobhan Gallagher\nTel: 01632 960331\n\n"
             "LOST PROPERTY\n\nItems are kept for 28 days. Ring 01632 960877.\n\n"
             "NOTICE TO ALL MEMBERS\nTHE COURTS CLOSE AT DUSK\nFROM OCTOBER.\n\nTEL: 01632 960000\n\n"
-            "OPENING HOURS\nSUMMER\nThe clubhouse opens at 8am.\n")
+            "OPENING HOURS\nSUMMER\nThe clubhouse opens at 8am.\n\n- FREE PARKING\n- NO DOGS\n")
     doc = Document("club.txt", "Harbour Road Tennis Club", text)
     chunks = chunk_document(doc)
     assert [(c.section, c.text) for c in chunks] == [
@@ -102,7 +102,8 @@ def test_a_line_in_capitals_heads_its_section_as_a_markdown_heading_does() -> No
         # a line beside text in capitals ("FROM OCTOBER.") is text, and so is a line holding a number
         ("NOTICE TO ALL MEMBERS", "THE COURTS CLOSE AT DUSK\nFROM OCTOBER."),
         ("NOTICE TO ALL MEMBERS", "TEL: 01632 960000"),
-        ("SUMMER", "The clubhouse opens at 8am.")]  # two short lines in capitals are two headings
+        ("SUMMER", "The clubhouse opens at 8am."),  # two short lines in capitals are two headings
+        ("SUMMER", "- FREE PARKING"), ("SUMMER", "- NO DOGS")]  # list items in capitals stay list items
     assert_rebuilds(doc, chunks)
 
 

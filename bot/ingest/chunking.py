@@ -29,7 +29,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-CHUNKING_VERSION = 7  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
+CHUNKING_VERSION = 8  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
 # Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
 # characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
 # space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.
@@ -212,7 +212,8 @@ def _is_caps_heading(line: str) -> bool:
     """A line in capitals alone, as plain-text notices head their sections ("LOST PROPERTY", "GAS & WATER",
     "CONTACTS:"): one to six words, three letters or more, no digit ("TEL: 01632 …"), no "@", no end stop."""
     return (len(line) <= 60 and 0 < len(line.split()) <= 6 and line == line.upper() and line[-1] not in ".!?"
-            and sum(c.isalpha() for c in line) >= 3 and not any(c.isdigit() or c == "@" for c in line))
+            and sum(c.isalpha() for c in line) >= 3 and not any(c.isdigit() or c in "@|" for c in line)
+            and not _BULLET.match(line))  # "- FREE PARKING" is a list item
 
 
 def _in_capitals(line: str) -> bool:
