@@ -3,11 +3,12 @@
 `Citebot.open` loads or (re)builds the index for the documents folder; `Citebot.ask` runs
 question → normalise → resolve follow-ups → embed → rank → re-score sentences → abstain or compose, timing
 each stage. With the language-model writer switched on (`llm`), a confident question's passages go to the
-model instead and `Citebot.stream` yields `Draft`s as its checked sentences arrive; abstention still comes
-first (the model is not asked), and a model that is down, slow or unsupported by its passages gives the
-extractive answer with a note saying so. An earlier turn given as plain text (the evaluator, the `/chat` API)
-has its evidence recalled by answering it again, from a small cache, so every face resolves follow-ups alike.
-Both faces (CLI and UI) and the evaluator talk to this class only; it holds no presentation.
+model instead and `Citebot.stream` yields `Draft`s as its checked sentences arrive (`answer.llm_answer`);
+abstention still comes first (the model is not asked), and a model that is down, slow or unsupported by its
+passages gives the extractive answer with a note saying so. An earlier turn given as plain text (the
+evaluator, the `/chat` API) has its evidence recalled by answering it again, from a small cache, so every face
+resolves follow-ups alike. Both faces (CLI and UI) and the evaluator talk to this class only; it holds no
+presentation.
 """
 
 from __future__ import annotations
@@ -17,30 +18,29 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.answer.absent import absent_names
 from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree, shrunk_coverage
 from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, question_terms, score_sentences
 from bot.answer.conversation import Turn, resolve, turn_of
+from bot.answer.llm_answer import llm_answer
 from bot.answer.question import normalize_question
 from bot.answer.retrieval import Ranking, rank
 from bot.answer.tuning import Tuning, load_tuning
 from bot.answer.typos import correct
-from bot.answer.writer import Passage, Writer, passages_from_store
-from bot.answer.written import Written, write
+from bot.answer.writer import Writer
 from bot.config import Settings
 from bot.embed.base import Embedder
 from bot.embed.choose import make_embedder
-from bot.errors import BotError, IndexError_, QuestionError, WriterUnavailable
+from bot.errors import BotError, IndexError_, QuestionError
 from bot.ingest.folder import Skipped
-from bot.ingest.tables import header_above
 from bot.store.base import Store
 from bot.store.folding import fold, passage_for_matching
 from bot.store.following import Follower
 from bot.store.indexer import BuildReport, StageProgress, ensure_index
 from bot.store.sync import SyncPlan, check_folder, sync_folder
-from bot.types import Answer, Citation, Document, Draft, Sentence
+from bot.types import Answer, Document, Draft, Sentence
 
 History = Sequence[Turn | str]  # earlier turns, oldest first; plain text when their answers are not at hand
 MAX_TURNS = 6  # earlier turns considered; a follow-up reaches back at most `conversation.MAX_CHAIN` of them
@@ -211,7 +211,8 @@ class Citebot:
                         timings_ms=clock.laps, sentences=_quoted(answer_text) if citations else (),
                         note=f"No document mentions {' or '.join(f'“{w}”' for w in unknown)}." if unknown else "")
         if writer is not None and citations:  # abstention comes first: the model is not asked
-            answer = yield from self._written(writer, ev, answer, clock)
+            answer = yield from llm_answer(writer, ev.store, ev.question, ev.scored, self.settings.llm_passages,
+                                           self.embedder.encode, answer, clock)
         self._remember((text, ev.turns, mode), turn_of(answer))
         yield answer
 
@@ -223,37 +224,6 @@ class Citebot:
 
             self.writer = ChatWriter.from_settings(self.settings)
         return self.writer
-
-    def _written(self, writer: Writer, ev: Evidence, extractive: Answer, clock: _Clock) -> Iterator[Draft | Answer]:
-        """The language model's answer from the passages the extractive answer would quote first, each sentence
-        checked; the extractive answer, with a note, when the model fails or nothing it wrote is supported."""
-        hits = list({s.hit.chunk_id: s.hit for s in ev.scored}.values())[:self.settings.llm_passages]
-        passages = passages_from_store(ev.store, hits)
-        result: Written | None = None
-        first_token = None
-        try:
-            for item in write(writer, ev.question, passages, self.embedder.encode):
-                if isinstance(item, Written):
-                    result = item
-                    continue
-                if first_token is None and item.text:
-                    first_token = (time.perf_counter() - clock.start) * 1000
-                yield item
-        except WriterUnavailable as err:
-            clock.lap("write")
-            return replace(extractive, note=f"{err} This is the extractive answer.", timings_ms=clock.laps)
-        clock.lap("write")
-        if first_token is not None:
-            clock.laps["first_token"] = round(first_token, 2)
-        assert result is not None
-        if result.fallback:
-            return replace(extractive, note=f"{result.fallback} This is the extractive answer.", dropped=result.dropped,
-                           timings_ms=clock.laps)
-        by_n = {p.n: p for p in passages}
-        citations = tuple(_citation(ev.store, by_n[n], result.best_sentence.get(n, 0))
-                          for n in sorted({n for s in result.shown for n in s.cites}))
-        return replace(extractive, text=" ".join(s.text for s in result.shown), citations=citations, writer="llm",
-                       sentences=result.shown, dropped=result.dropped, timings_ms=clock.laps)
 
     def _remember(self, key: tuple[str, tuple[Turn, ...], str], turn: Turn) -> None:
         with self._lock:
@@ -279,18 +249,6 @@ def _quoted(text: str) -> tuple[Sentence, ...]:
     """An extractive answer's sentences: the documents' own words, nothing to verify."""
     return tuple(Sentence(s.strip(), tuple(int(n) for n in re.findall(r"\[(\d+)\]", s)), True)
                  for s in _QUOTED.findall(text))
-
-
-def _citation(store: Store, passage: Passage, best: int) -> Citation:
-    """Citation `[n]` for a passage the model cited, highlighting its sentence closest to what was said."""
-    hit = passage.hit
-    assert hit is not None
-    doc = store.documents[hit.chunk.doc_id]
-    start, end = passage.spans[best] if passage.spans else (hit.chunk.start, hit.chunk.end)
-    return Citation(n=passage.n, doc_id=doc.doc_id, title=doc.title, source=doc.source, chunk=hit.chunk,
-                    sentence_start=start, sentence_end=end, sentence=doc.text[start:end], score=round(hit.score, 4),
-                    boxes=doc.boxes_in(start, end), also_in=hit.also_in,
-                    header=header_above(doc.text, hit.chunk.start) if hit.chunk.kind == "row" else "")
 
 
 class _Clock:
