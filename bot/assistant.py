@@ -22,7 +22,16 @@ from dataclasses import dataclass
 
 from bot.answer.absent import absent_names
 from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree, shrunk_coverage
-from bot.answer.compose import NOT_FOUND, Scored, by_best_sentence, compose, coverage, question_terms, score_sentences
+from bot.answer.compose import (
+    NOT_FOUND,
+    Scored,
+    antecedent,
+    by_best_sentence,
+    compose,
+    coverage,
+    question_terms,
+    score_sentences,
+)
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.llm_answer import llm_answer
 from bot.answer.question import normalize_question
@@ -151,7 +160,11 @@ class Citebot:
             terms = question_terms(focus)
             passage = shrunk_coverage(coverage(store.lexical, terms, passage_for_matching(best.hit.chunk)),
                                       len(set(terms)), self.tuning.coverage_prior)
-            features = (best.dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))
+            dense = best.dense
+            if best.score < max(s.score for s in scored):  # a narrow question's lead (`compose.NARROW_LEAD`) is
+                before = antecedent(store, scored, best)  # judged with the sentence it is shown after, as its
+                dense = max(dense, before.dense) if before else dense  # coverage is ("It costs £29.99.")
+            features = (dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))
         return Evidence(store, text, query, ranking, scored, features, turns, focus)
 
     def _follow(self) -> None:

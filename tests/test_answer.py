@@ -164,3 +164,15 @@ def test_a_sentence_that_points_back_is_shown_after_the_one_it_points_at(library
     assert answer.text.startswith("Bronwen Hughes is our practice nurse. She runs the asthma and diabetes clinics "
                                   "and gives travel advice. [1]"), answer.text
     assert answer.citations[0].sentence.startswith("She runs")  # the sentence that matched stays the highlight
+
+
+def test_a_narrow_questions_lead_that_points_back_is_judged_with_the_sentence_before_it(library) -> None:
+    bot = library({"kettles.md": "# Kettles\n\nThe KT-220 is our compact travel kettle. It holds 0.5 litres and "
+                                 "costs £29.99.\n"})
+    store = bot.current_store()
+    evidence = bot.evidence("How much is the KT-220?")
+    lead, named = evidence.scored[0], max(evidence.scored, key=lambda s: s.score)
+    _, start, end = (int(x) for x in store.sentences[lead.row])
+    assert store.documents["kettles.md"].text[start:end] == "It holds 0.5 litres and costs £29.99."
+    assert lead.score < named.score and named.dense > lead.dense  # the lead was moved up, past the named sentence
+    assert evidence.features is not None and evidence.features[0] == named.dense  # and is judged with it

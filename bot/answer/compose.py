@@ -183,19 +183,24 @@ def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str
     return " ".join(parts), tuple(citations)
 
 
+def antecedent(store: Store, scored: list[Scored], item: Scored) -> Scored | None:
+    """The sentence before `item` in its passage when `item` points back to it ("She runs the diabetes
+    clinic.", `_POINTS_BACK`): the one it is read with."""
+    before = next((s for s in scored if s.row == item.row - 1), None)
+    _, start, end = (int(x) for x in store.sentences[item.row])
+    if before is None or before.hit.chunk_id != item.hit.chunk_id:
+        return None
+    return before if _POINTS_BACK.match(store.documents[item.hit.chunk.doc_id].text, start, end) else None
+
+
 def _with_antecedents(store: Store, scored: list[Scored], groups: list[list[Scored]]) -> list[list[Scored]]:
-    """Each group whose first sentence points back ("She runs the diabetes clinic.") with the sentence before
-    it in its passage, which it was read with (`_POINTS_BACK`) and which names what it points at; shown under
-    the same marker, the highlight unchanged."""
-    by_row = {s.row: s for s in scored}
+    """Each group whose first sentence points back with its `antecedent`, which names what it points at; shown
+    under the same marker, the highlight unchanged."""
     shown = {s.row for group in groups for s in group}
     out = []
     for group in groups:
-        first = min(group, key=lambda s: s.row)
-        before = by_row.get(first.row - 1)
-        _, start, end = (int(x) for x in store.sentences[first.row])
-        if (before is not None and before.row not in shown and before.hit.chunk_id == first.hit.chunk_id
-                and _POINTS_BACK.match(store.documents[first.hit.chunk.doc_id].text, start, end)):
+        before = antecedent(store, scored, min(group, key=lambda s: s.row))
+        if before is not None and before.row not in shown:
             group = [*group, before]
             shown.add(before.row)
         out.append(group)
