@@ -30,7 +30,8 @@ Tickets use the User Datagram Protocol.
 @pytest.fixture(scope="module")
 def store() -> Store:
     return build([Document("route7", "Route 7 timetable", TIMETABLE),
-                  Document("kx", "Kettle notes", "Descale monthly.", source="KX-900_manual.md")],
+                  Document("kx", "Kettle notes", "Descale monthly. Returned HX-1500s are checked by Marta.",
+                           source="KX-900_manual.md")],
                  FakeEmbedder(), Settings())[0]
 
 
@@ -61,6 +62,7 @@ def store() -> Store:
     ("Is part A-113 the foot?", []),
     ("Where is bay B-07?", []),
     ("Is COVID-19 mentioned?", ["COVID-19"]),
+    ("Who checks the HX-1500?", []), ("Who checks returned HX1500 units?", []),  # "HX-1500s" in the plural
     ("What does Dmitri Petrov do?", ["Petrov"]),  # "Дмитрий" is held, Petrov is not
     ("Did Westgate, Westgate or Eastgate run?", ["Westgate", "Eastgate"]),  # each name once
     ("Is " + " ".join(f"Zq{i}x" for i in range(200)) + " here?", [f"Zq{i}x" for i in range(6)]),  # six looked up

@@ -88,7 +88,9 @@ def _written_apart(store: Store, word: str, within: bool) -> bool:
     """Whether a document writes `word` with separators between its letters, in its text, title or file name:
     "Van der Berg" for "Vanderberg", "TX-460" for "TX460", "Harvest_Festival" for "HarvestFestival"; a code
     also inside a longer one ("A113B" holds "113B"). A scan of the text, made only for a word none holds."""
-    apart = re.compile(("" if within else _START) + _SEPARATOR.join(map(re.escape, word)) + _END, re.IGNORECASE)
+    # a code may stand in the plural ("Returned HX-1500s are checked …")
+    apart = re.compile(("" if within else _START) + _SEPARATOR.join(map(re.escape, word)) + ("s?" if within else "")
+                       + _END, re.IGNORECASE)
     return any(apart.search(text) for doc in store.documents.values() for text in (doc.text, doc.title, doc.source))
 
 
