@@ -74,9 +74,10 @@ def test_sentences_respect_abbreviations_and_initials() -> None:
 
 def test_a_notices_abbreviations_end_no_sentence_but_a_weekday_ending_one_does() -> None:
     text = ("Club sessions: Tues. and Thurs. from 6.30pm; Sun. 10am to noon. Bookings: Tel. 01632 960502 or "
-            "ext. 22. Bins go out on Tues. Recycling goes on Fri. We sat. 12 of us stayed.")
+            "ext. 22. Bins go out on Tues. Recycling goes on Fri. We sat. 12 of us stayed. Open Mon.–Fri. 9am to 5pm.")
     got = [text[s:e] for s, e in split_sentences(text)]
-    assert got == ["Club sessions: Tues. and Thurs. from 6.30pm; Sun. 10am to noon.",
+    assert got[-1] == "Open Mon.–Fri. 9am to 5pm."
+    assert got[:-1] == ["Club sessions: Tues. and Thurs. from 6.30pm; Sun. 10am to noon.",
                    "Bookings: Tel. 01632 960502 or ext. 22.", "Bins go out on Tues.", "Recycling goes on Fri.",
                    "We sat.", "12 of us stayed."]
 
@@ -93,7 +94,8 @@ def test_a_line_in_capitals_heads_its_section_as_a_markdown_heading_does() -> No
     text = ("Harbour Road Tennis Club\n\nCHAIRPERSON\nSiobhan Gallagher\nTel: 01632 960331\n\n"
             "LOST PROPERTY\n\nItems are kept for 28 days. Ring 01632 960877.\n\n"
             "NOTICE TO ALL MEMBERS\nTHE COURTS CLOSE AT DUSK\nFROM OCTOBER.\n\nTEL: 01632 960000\n\n"
-            "OPENING HOURS\nSUMMER\nThe clubhouse opens at 8am.\n\n- FREE PARKING\n- NO DOGS\n")
+            "OPENING HOURS\nSUMMER\nThe clubhouse opens at 8am.\n\n- FREE PARKING\n- NO DOGS\n\n"
+            "HALL RULES\n- NO GLITTER OR CONFETTI\n")
     doc = Document("club.txt", "Harbour Road Tennis Club", text)
     chunks = chunk_document(doc)
     assert [(c.section, c.text) for c in chunks] == [
@@ -103,7 +105,8 @@ def test_a_line_in_capitals_heads_its_section_as_a_markdown_heading_does() -> No
         ("NOTICE TO ALL MEMBERS", "THE COURTS CLOSE AT DUSK\nFROM OCTOBER."),
         ("NOTICE TO ALL MEMBERS", "TEL: 01632 960000"),
         ("SUMMER", "The clubhouse opens at 8am."),  # two short lines in capitals are two headings
-        ("SUMMER", "- FREE PARKING"), ("SUMMER", "- NO DOGS")]  # list items in capitals stay list items
+        ("SUMMER", "- FREE PARKING"), ("SUMMER", "- NO DOGS"),  # list items in capitals stay list items
+        ("HALL RULES", "- NO GLITTER OR CONFETTI")]  # and a line in capitals above them heads them
     assert_rebuilds(doc, chunks)
 
 

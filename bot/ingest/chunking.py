@@ -29,7 +29,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-CHUNKING_VERSION = 8  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
+CHUNKING_VERSION = 9  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
 # Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
 # characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
 # space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.
@@ -61,7 +61,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         nxt = _next_visible(text, match.end(), end)
         if nxt is not None and text[nxt].islower():
             continue  # "approx. five" or an ellipsis inside a sentence
-        if nxt is not None and text[nxt].isdigit() and word in _WEEKDAYS and text[match.start() - len(word)].isupper():
+        day = re.split(r"[–—/-]", word)[-1]  # "Mon.–Fri. 9am": the day after the dash
+        if nxt is not None and text[nxt].isdigit() and day in _WEEKDAYS and text[match.start() - len(day)].isupper():
             continue
         spans.extend(_bounded(text, cursor, match.end()))
         cursor = match.end()
@@ -185,10 +186,11 @@ def _blocks(text: str) -> Iterator[tuple[int, int, str]]:
                 yield from _flagged(text, start, pos)
                 start = None
             continue
-        # A short line in capitals is a heading ("WILLOWBANK SURGERY" over "FREQUENTLY ASKED QUESTIONS" are two);
-        # one beside a line of text in capitals ("THE COURTS CLOSE AT DUSK\nFROM 1 OCTOBER.") is text.
+        # A short line in capitals is a heading ("WILLOWBANK SURGERY" over "FREQUENTLY ASKED QUESTIONS" are two,
+        # "HALL RULES" over "- NO DOGS" one); beside a line of text in capitals ("THE COURTS CLOSE AT DUSK\nFROM
+        # 1 OCTOBER.") it is text.
         caps = _is_caps_heading(stripped) and all(
-            not _in_capitals(near) or _is_caps_heading(near.strip())
+            not _in_capitals(near) or _is_caps_heading(near.strip()) or _BULLET.match(near.strip())
             for near in (lines[i - 2] if i > 1 else "", lines[i] if i < len(lines) else ""))
         heading = caps or bool(_HEADING.match(stripped))
         opens = not has_blank_lines or heading or bool(_BULLET.match(stripped) or _REFERENCE.match(stripped))
