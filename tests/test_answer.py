@@ -176,3 +176,22 @@ def test_a_narrow_questions_lead_that_points_back_is_judged_with_the_sentence_be
     assert store.documents["kettles.md"].text[start:end] == "It holds 0.5 litres and costs £29.99."
     assert lead.score < named.score and named.dense > lead.dense  # the lead was moved up, past the named sentence
     assert evidence.features is not None and evidence.features[0] == named.dense  # and is judged with it
+
+
+def test_a_notices_weekday_short_forms_are_matched_as_the_days_they_name() -> None:
+    from bot.store.folding import full_days
+
+    assert full_days("Mon.–Fri. 9am to 9pm. Sat. 10am. Tues. and Thurs. Sat & Sun") == (
+        "Monday–Friday 9am to 9pm. Saturday 10am. Tuesday and Thursday Saturday & Sunday")
+    assert full_days("It orbits the Sun. The Chicago Sun-Times and Sun Microsystems.") == (
+        "It orbits the Sun. The Chicago Sun-Times and Sun Microsystems.")
+
+
+def test_a_question_about_sunday_finds_a_notices_sun_line(library) -> None:
+    bot = library({"hall.txt": "Village hall\n\nOPENING HOURS\nMon.–Fri. 9am to 9pm. Sat. 10am to 6pm. Sun. 10am to "
+                               "1pm.\n"})
+    store = bot.current_store()
+    best = bot.evidence("When is the hall open on Sunday?").scored[0]
+    _, start, end = (int(x) for x in store.sentences[best.row])
+    assert store.documents["hall.txt"].text[start:end] == "Sun. 10am to 1pm."  # the document's own words
+    assert best.coverage > max(s.coverage for s in bot.evidence("When is the hall open on Sunday?").scored[1:])

@@ -3,10 +3,10 @@ or time, *how many/much* a number or amount, *who* a person or organisation, *wh
 
 Regular expressions, no model. The question's kind comes from its first question word ("what year" and
 "which country" count as when and where; "which year group" asks for no time). In a sentence, a date is a
-year, a month or weekday name, a clock time or a relative time ("the previous month", "Friday night"); an
-amount is digits or a number word; a person or organisation is a capitalised name the question does not
-already use; a place is such a name after in/at/from/near; a cause is a causal phrase ("because", "due to",
-"based on", "in order to" …).
+year, a month or weekday name, a clock time ("19:30", "7.30pm", "9 am") or a relative time ("the previous
+month", "Friday night"); an amount is digits or a number word; a person or organisation is a capitalised name
+the question does not already use; a place is such a name after in/at/from/near; a cause is a causal phrase
+("because", "due to", "based on", "in order to" …).
 It is one signal of the sentence score, weighted by `bench/fit.py` (`tuning.w_type`); it never picks a
 sentence on its own, and questions of no recognised kind get no signal. A sentence is judged by its own words,
 not its heading's (`compose` passes the sentence alone): "Complaints and Feedback" names no person.
@@ -42,7 +42,8 @@ _MONTHS = ("January|February|March|April|May|June|July|August|September|October|
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _DETECT = {
     "time": re.compile(
-        rf"\b(1\d{{3}}|20\d{{2}})s?\b|\b({_MONTHS})|\b({_DAYS})\b|\b\d{{1,2}}:\d{{2}}\b|\b\d{{1,2}}(st|nd|rd|th)? "
+        rf"\b(1\d{{3}}|20\d{{2}})s?\b|\b({_MONTHS})|\b({_DAYS})\b|\b\d{{1,2}}:\d{{2}}\b|"
+        rf"\b\d{{1,2}}([.:]\d{{2}})? ?[ap]\.?m\b|\b\d{{1,2}}(st|nd|rd|th)? "
         r"centur(y|ies)\b|\b(previous|last|next|following|same|earlier|later) (week|month|year|day|decade|"
         r"morning|night|weekend|spring|summer|autumn|fall|winter)\b|\b(ago|yesterday|today|tomorrow|"
         r"annually|recently|since|until)\b|\b(morning|evening|night|afternoon|dawn|midnight|noon)\b",

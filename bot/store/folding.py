@@ -80,7 +80,23 @@ def passage_for_keywords(title: str, chunk: Chunk) -> str:
 
 def _in_section(chunk: Chunk, text: str) -> str:
     # Reference entries are their own context (and "References" says nothing about them).
-    return f"{chunk.section}: {text}" if chunk.section and chunk.kind != "reference" else text
+    return full_days(f"{chunk.section}: {text}" if chunk.section and chunk.kind != "reference" else text)
+
+
+_DAY = r"(?:Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)"
+# A notice's weekday short forms, capitalised, in a run of days ("Mon.–Fri.", "Tues. and Thurs.", "Sat & Sun")
+# or before a time ("Sun. 10am"); "the Sun.", "Sun Microsystems" and "Chicago Sun-Times" are left alone.
+_DAY_RUN = re.compile(rf"\b{_DAY}\b\.?(?:\s*(?:[–—/&,-]|and|to)\s*{_DAY}\b\.?)+|\b{_DAY}\b\.?(?=\s*\d)")
+_DAY_SHORT = re.compile(rf"\b({_DAY})\b\.?")
+_DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "weds": "Wednesday",
+              "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday",
+              "sun": "Sunday"}
+
+
+def full_days(text: str) -> str:
+    """`text` with a notice's weekday short forms written out, so "open on Sunday" matches "Sun. 10am to 1pm"
+    ("Mon.–Fri. 9am" → "Monday–Friday 9am"); for matching only."""
+    return _DAY_RUN.sub(lambda run: _DAY_SHORT.sub(lambda d: _DAY_NAMES[d.group(1).lower()], run.group(0)), text)
 
 
 def same_text(chunks: Sequence[Chunk]) -> dict[int, tuple[int, ...]]:
