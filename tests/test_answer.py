@@ -195,3 +195,14 @@ def test_a_question_about_sunday_finds_a_notices_sun_line(library) -> None:
     _, start, end = (int(x) for x in store.sentences[best.row])
     assert store.documents["hall.txt"].text[start:end] == "Sun. 10am to 1pm."  # the document's own words
     assert best.coverage > max(s.coverage for s in bot.evidence("When is the hall open on Sunday?").scored[1:])
+
+
+def test_an_faq_question_line_is_shown_with_its_answer_which_is_highlighted(library) -> None:
+    from bot.answer.compose import compose
+
+    bot = library({"faq.txt": "Hall FAQ\n\nQ: Is there parking?\nA: There are 14 spaces behind the hall.\n\n"
+                              "Q: Can I bring a dog?\nA: Only assistance dogs.\n"})
+    evidence = bot.evidence("Is there parking?")
+    text, citations = compose(evidence.store, evidence.scored, 2)
+    assert text.startswith("Q: Is there parking? A: There are 14 spaces behind the hall. [1]"), text
+    assert citations[0].sentence == "A: There are 14 spaces behind the hall."

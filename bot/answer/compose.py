@@ -5,7 +5,8 @@ Every sentence of the best passages is re-scored (its cosine to the question, ho
 weighted vocabulary it contains, read with the sentence before it when it opens by pointing back ("It was
 …"), its passage's rank score, and whether it holds the kind of thing the question asks for, `answer_type`;
 weights fitted by `bench/fit.py`); the best one or two become the answer and each cites the passage it
-comes from; one that points back is shown after the sentence it points at. A sentence that points at one of
+comes from; one that points back is shown after the sentence it points at, and an FAQ's question line before
+its answer, which it cites. A sentence that points at one of
 the document's own references (`…countries[2].`) or names its authors also cites that reference entry.
 Whether to answer at all is decided by `abstention`.
 """
@@ -40,6 +41,7 @@ _LEADING_MARKER = re.compile(r"^\[\d{1,4}\]\s+|^[-*•▪‣◦]\s+")
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b\u2060-\u2064\ufeff]|"
                         r"(?<=[0-9A-Za-z\u00c0-\u024f])[\u200c\u200d](?=[0-9A-Za-z\u00c0-\u024f])")
 
+_QUESTION = re.compile(r"\?[\"'”’)*]*\s*$")  # a sentence that ends by asking
 SECOND_WITHIN = 0.75  # a further sentence joins the answer when it scores within this share of the first
 REDUNDANT = 0.8  # ... and is not a restatement (cosine to a chosen sentence above this), e.g. a summary bullet
 RESCORE_PASSAGES = 5
@@ -172,7 +174,7 @@ def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str
             chosen.append(candidate)
     citations: list[Citation] = []
     parts: list[str] = []
-    for group in _with_antecedents(store, scored, arrange(store, scored, chosen)):
+    for group in _with_context(store, scored, arrange(store, scored, chosen)):
         item = group[0]  # the best-scoring sentence of the group is the one its citation highlights
         n = _cite(store, citations, item.hit, item.row, item.score)
         text = " ".join(_sentence_text(store, s.row) for s in sorted(group, key=lambda s: s.row))
@@ -193,9 +195,10 @@ def antecedent(store: Store, scored: list[Scored], item: Scored) -> Scored | Non
     return before if _POINTS_BACK.match(store.documents[item.hit.chunk.doc_id].text, start, end) else None
 
 
-def _with_antecedents(store: Store, scored: list[Scored], groups: list[list[Scored]]) -> list[list[Scored]]:
-    """Each group whose first sentence points back with its `antecedent`, which names what it points at; shown
-    under the same marker, the highlight unchanged."""
+def _with_context(store: Store, scored: list[Scored], groups: list[list[Scored]]) -> list[list[Scored]]:
+    """Each group whose first sentence points back with its `antecedent`, which names what it points at, and
+    each that ends with a question ("Q: Is there parking?") with the sentence after it, which answers it (and
+    becomes the highlight); shown under the same marker."""
     shown = {s.row for group in groups for s in group}
     out = []
     for group in groups:
@@ -203,8 +206,18 @@ def _with_antecedents(store: Store, scored: list[Scored], groups: list[list[Scor
         if before is not None and before.row not in shown:
             group = [*group, before]
             shown.add(before.row)
+        last = max(group, key=lambda s: s.row)
+        after = next((s for s in scored if s.row == last.row + 1 and s.hit.chunk_id == last.hit.chunk_id), None)
+        if after is not None and after.row not in shown and _asks(store, last) and not _asks(store, after):
+            group = [after, *group]
+            shown.add(after.row)
         out.append(group)
     return out
+
+
+def _asks(store: Store, item: Scored) -> bool:
+    """Whether a sentence is a question (an FAQ's "Q: Is there parking?"), which is no answer of its own."""
+    return _QUESTION.search(_sentence_text(store, item.row)) is not None
 
 
 def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: float) -> int:
