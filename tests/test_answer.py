@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot.answer.compose import RESCORE_PASSAGES, _display
+from bot.answer.compose import RESCORE_PASSAGES, _display, _sentence_text
 from bot.config import Settings
 
 
@@ -137,12 +137,9 @@ def test_what_a_sentence_holds_is_read_in_its_own_words_not_its_headings(library
 def test_a_sentence_that_could_hold_what_a_narrow_question_asks_for_leads(library) -> None:
     bot = library({"notice.txt": "LOST PROPERTY\n\nLost property handed to our drivers is taken to the depot and kept "
                                  "for a month. Ask at the depot office, or ring 01632 960877.\n"})
-    store = bot.current_store()
-    text = store.documents["notice.txt"].text
 
     def first(question: str) -> str:
-        _, start, end = (int(x) for x in store.sentences[bot.evidence(question).scored[0].row])
-        return text[start:end]
+        return _sentence_text(bot.current_store(), bot.evidence(question).scored[0].row)
 
     assert first("What is the phone number for lost property?") == "Ask at the depot office, or ring 01632 960877."
     # of no narrow kind, the sentence that names the topic still leads
@@ -169,11 +166,9 @@ def test_a_sentence_that_points_back_is_shown_after_the_one_it_points_at(library
 def test_a_narrow_questions_lead_that_points_back_is_judged_with_the_sentence_before_it(library) -> None:
     bot = library({"kettles.md": "# Kettles\n\nThe KT-220 is our compact travel kettle. It holds 0.5 litres and "
                                  "costs £29.99.\n"})
-    store = bot.current_store()
     evidence = bot.evidence("How much is the KT-220?")
     lead, named = evidence.scored[0], max(evidence.scored, key=lambda s: s.score)
-    _, start, end = (int(x) for x in store.sentences[lead.row])
-    assert store.documents["kettles.md"].text[start:end] == "It holds 0.5 litres and costs £29.99."
+    assert _sentence_text(evidence.store, lead.row) == "It holds 0.5 litres and costs £29.99."
     assert lead.score < named.score and named.dense > lead.dense  # the lead was moved up, past the named sentence
     assert evidence.features is not None and evidence.features[0] == named.dense  # and is judged with it
 
@@ -190,11 +185,10 @@ def test_a_notices_weekday_short_forms_are_matched_as_the_days_they_name() -> No
 def test_a_question_about_sunday_finds_a_notices_sun_line(library) -> None:
     bot = library({"hall.txt": "Village hall\n\nOPENING HOURS\nMon.–Fri. 9am to 9pm. Sat. 10am to 6pm. Sun. 10am to "
                                "1pm.\n"})
-    store = bot.current_store()
-    best = bot.evidence("When is the hall open on Sunday?").scored[0]
-    _, start, end = (int(x) for x in store.sentences[best.row])
-    assert store.documents["hall.txt"].text[start:end] == "Sun. 10am to 1pm."  # the document's own words
-    assert best.coverage > max(s.coverage for s in bot.evidence("When is the hall open on Sunday?").scored[1:])
+    evidence = bot.evidence("When is the hall open on Sunday?")
+    best = evidence.scored[0]
+    assert _sentence_text(evidence.store, best.row) == "Sun. 10am to 1pm."  # the document's own words
+    assert best.coverage > max(s.coverage for s in evidence.scored[1:])
 
 
 def test_an_faq_question_line_is_shown_with_its_answer_which_is_highlighted(library) -> None:

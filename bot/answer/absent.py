@@ -5,12 +5,12 @@ Then the documents cannot answer, however close the nearest passage comes (the M
 timetable), so the bot abstains (`compose.score_sentences`) and says which name none holds. A name is a
 capitalised word after the question's first (not an English word: pyspellchecker's list, so "Maple" or
 "Park" never count; not the bot's own name), or a code mixing letters and digits ("15mm", "CHEM201",
-"HX-1500"). It is
-held when the library has it in any case or accents ("renee" for "Renée"); is one slip away from a word the
-library has (two for names of `TWO_EDITS_FROM` letters: a misspelt name is not an absent one), in Latin
-letters or in anyascii's transliteration of another script ("Alexandros" for "Αλέξανδρος"); is written with
-separators in a document's text, title or file name ("Van der Berg" for "Vanderberg", "TX-460_manual.txt"
-for "TX460"); or, when short, cuts a library word short ("Intl"). Words in capitals ("NBA", "HR") are left
+"HX-1500"). It is held when the library has it in any case or accents ("renee" for "Renée"); is one slip
+away from a word the library has (two for names of `TWO_EDITS_FROM` letters: a misspelt name is not an absent
+one), in Latin letters or in anyascii's transliteration of another script ("Alexandros" for "Αλέξανδρος"); is
+written with separators in a document's text, title or file name ("Van der Berg" for "Vanderberg",
+"TX-460_manual.txt" for "TX460"), a code also in the plural ("HX-1500s"); or, when short, cuts a library word
+short ("Intl"). Words in capitals ("NBA", "HR") are left
 alone: a library may spell them out. Numbers alone, lower-case words and the first word are never names
 here, and a name the question only mentions in passing ("Per Anneke's email, …") counts like any other; a
 thing the library calls by another name is not found by this.
@@ -36,7 +36,8 @@ _START, _END = r"(?<![^\W_])", r"(?![^\W_])"  # word edges where "_" separates t
 _NOT_NAMES = QUESTION_STOP | {"citebot"}  # and the bot's own name, when a question greets it ("Hi Citebot, …")
 _ORDINAL = re.compile(r"\d+(?:s|st|nd|rd|th|am|pm)", re.IGNORECASE)  # "1700s", "3rd", "9am": no names
 # A code written with a hyphen ("HX-1500") is one name, though its parts are words of their own ("HX", "1500")
-_HYPHENED = re.compile(r"(?<![\w-])[^\W\d_]{1,6}[-‐‑]\d[^\W_]*(?![\w-])")
+_HYPHENS = "[-‐‑]"
+_HYPHENED = re.compile(rf"(?<![\w-])[^\W\d_]{{1,6}}{_HYPHENS}\d[^\W_]*(?![\w-])")
 
 
 def absent_names(store: Store, question: str) -> list[str]:
@@ -51,7 +52,7 @@ def _code_held(store: Store, word: str) -> bool:
     """`_held`, for a code also without its hyphen, or its plural's "s" ("TX-460s" for TX-460)."""
     if not _HYPHENED.fullmatch(word):
         return _held(store, word)
-    code = re.sub(r"[-‐‑]", "", word)
+    code = re.sub(_HYPHENS, "", word)
     return _held(store, code) or (code.endswith("s") and code[-2].isdigit() and _held(store, code[:-1]))
 
 

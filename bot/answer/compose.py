@@ -6,9 +6,8 @@ weighted vocabulary it contains, read with the sentence before it when it opens 
 …"), its passage's rank score, and whether it holds the kind of thing the question asks for, `answer_type`;
 weights fitted by `bench/fit.py`); the best one or two become the answer and each cites the passage it
 comes from; one that points back is shown after the sentence it points at, and an FAQ's question line before
-its answer, which it cites. A sentence that points at one of
-the document's own references (`…countries[2].`) or names its authors also cites that reference entry.
-Whether to answer at all is decided by `abstention`.
+its answer, which it cites. A sentence that points at one of the document's own references (`…countries[2].`)
+or names its authors also cites that reference entry. Whether to answer at all is decided by `abstention`.
 """
 
 from __future__ import annotations
@@ -188,11 +187,16 @@ def compose(store: Store, scored: list[Scored], max_sentences: int) -> tuple[str
 def antecedent(store: Store, scored: list[Scored], item: Scored) -> Scored | None:
     """The sentence before `item` in its passage when `item` points back to it ("She runs the diabetes
     clinic.", `_POINTS_BACK`): the one it is read with."""
-    before = next((s for s in scored if s.row == item.row - 1), None)
+    before = _beside(scored, item, -1)
     _, start, end = (int(x) for x in store.sentences[item.row])
-    if before is None or before.hit.chunk_id != item.hit.chunk_id:
+    if before is None or not _POINTS_BACK.match(store.documents[item.hit.chunk.doc_id].text, start, end):
         return None
-    return before if _POINTS_BACK.match(store.documents[item.hit.chunk.doc_id].text, start, end) else None
+    return before
+
+
+def _beside(scored: list[Scored], item: Scored, step: int) -> Scored | None:
+    """The re-scored sentence `step` rows from `item` in the same passage, if there is one."""
+    return next((s for s in scored if s.row == item.row + step and s.hit.chunk_id == item.hit.chunk_id), None)
 
 
 def _with_context(store: Store, scored: list[Scored], groups: list[list[Scored]]) -> list[list[Scored]]:
@@ -207,7 +211,7 @@ def _with_context(store: Store, scored: list[Scored], groups: list[list[Scored]]
             group = [*group, before]
             shown.add(before.row)
         last = max(group, key=lambda s: s.row)
-        after = next((s for s in scored if s.row == last.row + 1 and s.hit.chunk_id == last.hit.chunk_id), None)
+        after = _beside(scored, last, 1)
         if after is not None and after.row not in shown and _asks(store, last) and not _asks(store, after):
             group = [after, *group]
             shown.add(after.row)

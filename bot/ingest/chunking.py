@@ -7,8 +7,8 @@ list or clause boundary. A full stop after a known abbreviation ("Dr.", "approx.
 initial ends no sentence, nor does one after a capitalised weekday before a number ("Sun. 10am"). A title
 line, Markdown-style headings and a plain-text notice's short lines in capitals ("LOST PROPERTY") are not
 passages: they are the `section` of the passages under them (a heading alone is no answer), unless a
-document has nothing else. A list item's first sentence starts after
-its bullet or number, which stays in the passage. A table row keeps its column names in `search_text`.
+document has nothing else. A list item's first sentence starts after its bullet or number, which stays in the
+passage. A table row keeps its column names in `search_text`.
 Only whitespace and that context (headings, a table's header and separator lines) lie between passages, so
 the spans rebuild the source text. It does not read files (see `reading`) and knows nothing of embeddings.
 """
@@ -213,12 +213,13 @@ def _flagged(text: str, start: int, end: int, tag: str = "") -> list[tuple[int, 
 def _is_caps_heading(line: str) -> bool:
     """A line in capitals alone, as plain-text notices head their sections ("LOST PROPERTY", "GAS & WATER",
     "CONTACTS:"): one to six words, three letters or more, no digit ("TEL: 01632 …"), no "@", no end stop."""
-    return (len(line) <= 60 and 0 < len(line.split()) <= 6 and line == line.upper() and line[-1] not in ".!?"
-            and sum(c.isalpha() for c in line) >= 3 and not any(c.isdigit() or c in "@|" for c in line)
+    return (len(line) <= 60 and 0 < len(line.split()) <= 6 and _in_capitals(line) and line[-1] not in ".!?"
+            and not any(c.isdigit() or c in "@|" for c in line)
             and not _BULLET.match(line))  # "- FREE PARKING" is a list item
 
 
 def _in_capitals(line: str) -> bool:
+    """Three letters or more, all of them capitals."""
     return sum(c.isalpha() for c in line) >= 3 and line == line.upper()
 
 
