@@ -59,8 +59,8 @@ EVAL = ROOT.parent / "shared" / "eval"
 CACHE = ROOT / "bench" / "results" / "fit"
 # what each cached stage depends on: a change to the sentence scoring keeps the (slow) fusion grid's cache
 RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/answer/typos.py", "bot/ingest/english.py", "bot/store/lexical.py",
-                  "bot/store/spelling.py", "bot/store/links.py", "bot/store/folding.py", "bot/answer/conversation.py",
-                  "bot/answer/question.py"]
+                  "bot/store/spelling.py", "bot/store/numbers.py", "bot/store/links.py", "bot/store/folding.py",
+                  "bot/answer/conversation.py", "bot/answer/question.py"]
 SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/abstention.py"]
 ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "nterms", "gold", "relevant")  # per re-scored sentence
 ROWS_VERSION = 6  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5),

@@ -11,7 +11,7 @@ from bot.answer.tuning import TUNED_FILE, Tuning, fold_count, load_tuning
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, assign_folds
 from bot.faces.eval_cli import _held_out_folds
-from bot.store.lexical import LexicalIndex, keyword_terms, tokenize
+from bot.store.lexical import LexicalIndex, keyword_terms, stem_of, tokenize
 
 
 def test_british_and_american_spellings_are_one_word() -> None:
@@ -26,6 +26,24 @@ def test_a_british_question_finds_an_american_passage_by_bm25() -> None:
     index = LexicalIndex.build(["The nuclear-armed neighbors were not speaking.", "Kelp grows in cold water."])
     ids, scores = index.search("Were the neighbours talking?", 2)
     assert ids.tolist() == [0] and scores[0] > 0
+
+
+def test_numbers_in_digits_and_in_words_are_the_same_terms() -> None:
+    # num2words' English names: ordinals from 1st, whole numbers from 2, up to 99, split where they are hyphened
+    assert tokenize("the 4th emperor") == tokenize("the fourth emperor") == ["fourth", "emperor"]
+    assert tokenize("a 4-slice toaster") == tokenize("a four-slice toaster") == ["four", "slice", "toaster"]
+    assert tokenize("21st century, 1st floor") == tokenize("twenty-first century, first floor") == [
+        "twenti", "first", "centuri", "first", "floor"]
+    # "one" is mostly a pronoun; years, prices and codes stay digits
+    assert tokenize("1 room, one of 2024's 120 rooms") == ["1", "room", "one", "2024", "120", "room"]
+
+
+def test_a_question_in_digits_finds_the_passage_in_words_by_bm25() -> None:
+    index = LexicalIndex.build(["The fourth Yuan emperor, Buyantu Khan, was a competent emperor.",
+                                "The Yuan emperor Kublai Khan founded the dynasty."])
+    ids, scores = index.search("Who was the 4th Yuan emperor?", 2)
+    assert ids.tolist() == [0, 1] and scores[0] > scores[1]
+    assert stem_of("21st") == "twenti first"  # the pair term the index holds for "twenty-first"
 
 
 def test_bm25_indexes_pairs_of_neighbouring_terms() -> None:

@@ -1,9 +1,9 @@
 """Keyword search over passages: BM25 (bm25s, Lucene variant) over stemmed words and word pairs, stop words out.
 
 Holds the tokenizer shared by everything lexical (BM25 ranking and the term-coverage signal used when
-re-scoring sentences), so a word is the same word everywhere, in either spelling (`spelling`). Saved as
-bm25s's plain files (numpy arrays without pickle, JSON vocabulary) plus `df.json`. It does not fuse or
-rank against dense results.
+re-scoring sentences), so a word is the same word everywhere, in either spelling (`spelling`) and in digits
+or in words (`numbers`). Saved as bm25s's plain files (numpy arrays without pickle, JSON vocabulary) plus
+`df.json`. It does not fuse or rank against dense results.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ import numpy as np
 import Stemmer
 
 from bot.store.folding import words
+from bot.store.numbers import as_words
 from bot.store.spelling import american
 
 # bm25s sets its own logger to DEBUG when imported, so its per-build debug lines would reach any root handler
 # (the CLI's and the web UI's print the bot's notices); only its warnings are worth a user's attention.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-TOKENIZER = "stem-en+us-spelling+pairs-2"  # in the index manifest: an index tokenized otherwise is rebuilt
+# in the index manifest: an index tokenized otherwise is rebuilt (its vectors are kept)
+TOKENIZER = "stem-en+us-spelling+number-words+pairs-2"
 _STEMMER = Stemmer.Stemmer("english")
 _STOP = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"did", "does", "do", "was", "were", "is", "are", "what",
                                                     "who", "whom", "which", "when", "where", "why", "how"}
@@ -40,10 +42,12 @@ QUESTION_STOP = _STOP | (frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS) - {"own", 
 
 def tokenize(text: str, stop: frozenset[str] = _STOP) -> list[str]:
     """Folded (`folding`), lower-cased, `stop` words removed unless written as an acronym ('IT'), British
-    spellings made American (`spelling`), stemmed: 'Who negotiated the ceasefires?' → ['negoti', 'ceasefir'];
-    'neighbours' and 'neighbors' → ['neighbor']."""
+    spellings made American (`spelling`), numbers in digits written as words (`numbers`), stemmed: 'Who
+    negotiated the ceasefires?' → ['negoti', 'ceasefir']; 'neighbours' and 'neighbors' → ['neighbor'];
+    '4th' and 'fourth' → ['fourth']."""
     found, caps = words(text)
-    kept = [american(w.lower()) for i, w in enumerate(found) if i in caps or w.lower() not in stop]
+    kept = [term for i, w in enumerate(found) if i in caps or w.lower() not in stop
+            for term in as_words(american(w.lower()))]
     return _STEMMER.stemWords(kept)
 
 
@@ -63,8 +67,9 @@ def word_pairs(terms: list[str]) -> list[str]:
 
 
 def stem_of(word: str) -> str:
-    """One word as `tokenize` makes it (no stop list): 'Neighbours' → 'neighbor'."""
-    return _STEMMER.stemWord(american(word.lower()))
+    """One word as `tokenize` makes it (no stop list): 'Neighbours' → 'neighbor'; a number that is two words
+    in words is their pair term ('21st' → 'twenti first', see `word_pairs`)."""
+    return " ".join(_STEMMER.stemWords(as_words(american(word.lower()))))
 
 
 class LexicalIndex:
