@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from bot.answer.absent import absent_names
 from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree, shrunk_coverage
 from bot.answer.compose import (
     NOT_FOUND,
@@ -30,7 +29,7 @@ from bot.answer.compose import (
     compose,
     coverage,
     question_terms,
-    score_sentences,
+    rescore,
 )
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.llm_answer import llm_answer
@@ -151,7 +150,8 @@ class Citebot:
         clock.lap("embed")
         ranking = rank(store, query, vector, max(self.settings.top_k, 5), self.settings.dense_k, mode, self.tuning)
         clock.lap("retrieve")
-        scored = score_sentences(store, focus, ranking, self.tuning)
+        rescored = rescore(store, focus, ranking, self.tuning)
+        scored = rescored.sentences
         ranking = by_best_sentence(ranking, scored)
         clock.lap("rescore")
         best = scored[0] if scored else None
@@ -165,7 +165,7 @@ class Citebot:
                 before = antecedent(store, scored, best)  # judged with the sentence it is shown after, as its
                 dense = max(dense, before.dense) if before else dense  # coverage is ("It costs £29.99.")
             features = (dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))
-        return Evidence(store, text, query, ranking, scored, features, turns, focus)
+        return Evidence(store, text, query, ranking, scored, features, turns, focus, rescored.why)
 
     def _follow(self) -> None:
         """Answer from the version another process's build made live, once `Follower` sees it."""
@@ -217,12 +217,11 @@ class Citebot:
             answer_text, citations = NOT_FOUND, ()
         else:
             answer_text, citations = compose(ev.store, scored, self.settings.answer_sentences)
-        unknown = absent_names(ev.store, ev.focus) if not scored else []  # say why, when it is a name none holds
         clock.lap("compose")
         answer = Answer(question=text, text=answer_text, abstained=not citations, confidence=round(conf, 4),
                         citations=citations, retrieved=ranking.hits[:self.settings.top_k], query=query,
                         timings_ms=clock.laps, sentences=_quoted(answer_text) if citations else (),
-                        note=f"No document mentions {' or '.join(f'“{w}”' for w in unknown)}." if unknown else "")
+                        note=ev.why)
         if writer is not None and citations:  # abstention comes first: the model is not asked
             answer = yield from llm_answer(writer, ev.store, ev.question, ev.scored, self.settings.llm_passages,
                                            self.embedder.encode, answer, clock)
@@ -256,6 +255,7 @@ class Evidence:
     features: Signals | None  # the abstention model's inputs (see `abstention`)
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
     focus: str = ""  # what the answer's sentences were scored against (`conversation.resolve`)
+    why: str = ""  # why no sentence could answer, when the documents cannot say (`compose.Rescored`)
 
 
 def _quoted(text: str) -> tuple[Sentence, ...]:

@@ -7,7 +7,9 @@ weighted vocabulary it contains, read with the sentence before it when it opens 
 weights fitted by `bench/fit.py`); the best one or two become the answer and each cites the passage it
 comes from; one that points back is shown after the sentence it points at, and an FAQ's question line before
 its answer, which it cites. A sentence that points at one of the document's own references (`…countries[2].`)
-or names its authors also cites that reference entry. Whether to answer at all is decided by `abstention`.
+or names its authors also cites that reference entry. A sentence that gives a word the question qualifies by
+a number another number ("8 inch" for "a 10 inch sponge", `specifics`) is no answer. Whether to answer at
+all is decided by `abstention`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.answer.absent import absent_names
 from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
+from bot.answer.specifics import contradiction, gives, qualified_numbers
 from bot.answer.tuning import Tuning, load_tuning
 from bot.ingest.tables import header_above
 from bot.store.base import Store
@@ -106,18 +109,39 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+@dataclass(frozen=True)
+class Rescored:
+    """`rescore`'s result: the sentences, best first, and when there are none because the documents cannot
+    say, why, in words for the user (`Answer.note`): "No document mentions “Westgate”."."""
+
+    sentences: list[Scored]
+    why: str = ""
+
+
 def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> list[Scored]:
+    """`rescore`'s sentences."""
+    return rescore(store, query, ranking, tuning).sentences
+
+
+def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> Rescored:
     """Every sentence of the top passages, best first; none when the question asks for an email address, a
-    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), or names
-    something no document holds (`absent.absent_names`): the documents do not say it, so the bot abstains.
-    For such a narrow question, the sentences that could hold it come first (within `NARROW_LEAD`)."""
+    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), names
+    something no document holds (`absent.absent_names`), or qualifies a word by a number that the best
+    sentence gives otherwise and none gives as asked (`specifics`: "10 inch" against "8 inch"): the documents
+    do not say it, so the bot abstains. Sentences that give such a word another number are left out. For a
+    narrow question, the sentences that could hold what it asks for come first (within `NARROW_LEAD`)."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
-    if not hits or absent_names(store, query):
-        return []
+    if not hits:
+        return Rescored([])
+    if unknown := absent_names(store, query):
+        return Rescored([], f"No document mentions {' or '.join(f'“{w}”' for w in unknown)}.")
     terms = question_terms(query)
     kind = expected_kind(query)
     required = required_kind(query)
+    numbers = qualified_numbers(query)
+    contradicted: dict[int, tuple[str, str]] = {}  # rows giving a word the question qualifies another number
+    given = -1.0  # the best coverage of a sentence giving the question's number beside the word it qualifies
     top = hits[0].score
     scored = []
     could_answer = required is None
@@ -139,16 +163,28 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
             if holds_required(required, text):
                 could_answer = True
                 holders.add(row)
+            if numbers:
+                own = doc_text[start:end]  # its own words: a table row's column names qualify no cell
+                if words := contradiction(numbers, own):
+                    contradicted[row] = words  # ("10 inch", "8 inch")
+                if gives(numbers, own):
+                    given = max(given, cov)
     scored.sort(key=lambda s: -s.score)
     if not could_answer:
-        return []
+        return Rescored([])
+    if scored[0].row in contradicted and given < scored[0].coverage:
+        # the best match gives the detail asked for of something else ("8 inch" for "10 inch"), and no
+        # sentence that gives it as asked names as much of the question (the 10 inch lemon drizzle)
+        asked, other = contradicted[scored[0].row]
+        return Rescored([], f"No passage found gives “{asked}”; the closest gives “{other}”.")
+    scored = [s for s in scored if s.row not in contradicted]
     if required is not None:
         # "phone number for lost property": a sentence that could hold a phone number ("Tel. 01632 960877")
         # leads before the one that only names the topic ("LOST PROPERTY"), when it scores at least
         # `NARROW_LEAD` of the best; the sort is stable, so each group keeps its order.
         floor = NARROW_LEAD * scored[0].score
         scored.sort(key=lambda s: not (s.row in holders and s.score >= floor))
-    return scored
+    return Rescored(scored)
 
 
 def by_best_sentence(ranking: Ranking, scored: list[Scored]) -> Ranking:
