@@ -28,14 +28,19 @@ folded; `expect: null` must abstain). All content invented.
     newsletter, house rules, a dehumidifier), 117 questions, 33 of them close but unanswered, written by an
     eighth newcomer for session 10, before any run: one detail asked for (a number, a price, a time, who),
     sitting where such documents put it (the line under an ALL-CAPS heading, a "Tel. …" line, an FAQ answer,
-    a row), with the abbreviations people write ("ext. 22", "Tues. and Thurs.", "approx. 2 kg").
+    a row), with the abbreviations people write ("ext. 22", "Tues. and Thurs.", "approx. 2 kg");
+  - `bench/tryout_numbers/`: one folder of 7 documents (a bakery's prices by size, a hardware stock list, a
+    school newsletter, an office directory, a toaster manual, a bus timetable, a tennis club's fees), 113
+    questions, 42 of them unanswered, written by a tenth newcomer in session 11 after the number rules
+    (`store.numbers`, `answer.specifics`) were built, to break them: numbers in digits and in words, sizes,
+    years, floors and models the documents lack beside ones they have, numbers inside ranges.
 
 A measurement, not a test: the shipped weights were not fitted on them; their failures are reported in the
 README. `bench.fit --tryouts` fits the abstention rule on them too (measured, not shipped), a library's
 questions all in one fold (`tryout_questions`); with weights fitted so, `--folds K` answers each library
 with the weights fitted without its fold, as `bot eval --folds K` does.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe|…_names|…_detail]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe|…_names|…_detail|…_numbers]
                                           [--folds 5] [part ...]
 """
 

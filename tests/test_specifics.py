@@ -3,23 +3,25 @@
 import pytest
 
 from bot.answer.compose import NOT_FOUND
-from bot.answer.specifics import Qualified, contradiction, gives, qualified_numbers
+from bot.answer.specifics import contradiction, gives, other_year, qualified_numbers
 
 
 @pytest.mark.parametrize(("question", "found"), [
-    ("How much is a 10 inch Victoria sponge?", (Qualified("10", frozenset({"inch"}), "10 inch"),)),
-    ("Who is the fire warden for the third floor?", (Qualified("3", frozenset({"floor"}), "third floor"),)),
-    ("How much is a 15mm compression elbow?", (Qualified("15", frozenset({"mm"}), "15mm"),)),
-    ("When is the Year 6 trip?", (Qualified("6", frozenset({"year", "trip"}), "Year 6 trip"),)),
-    ("How long is the warranty on the D20?", (Qualified("20", frozenset({"#d"}), "D20"),)),  # a code's letters
-    ("Is the 7.30pm class full?", (Qualified("7:30", frozenset({"pm"}), "7.30pm"),)),
-    ("What is in room 1?", ()),  # "1" and "first" are too often no number ("no one", "born first")
-    ("Who was born first, Zanussi or Andersen?", ()),
-    ("When did Polonia win the championship prior to 2000?", ()),  # beside stop words only
-    ("Who was the 4th to rule the Yuan dynasty?", ()),
+    ("How much is a 10 inch Victoria sponge?", [("10", {"inch": "10 inch"})]),
+    ("Who is the fire warden for the third floor?", [("3", {"floor": "third floor"})]),
+    ("How much is a 15mm compression elbow?", [("15", {"mm": "15mm"})]),
+    ("When is the Year 6 trip?", [("6", {"year": "Year 6", "trip": "6 trip"})]),
+    ("How long is the warranty on the D20?", [("20", {"#d": "D20"})]),  # a code's glued letters, whatever they are
+    ("What time does the 7.30pm class start?", [("7:30", {"pm": "7.30pm"})]),
+    ("What is in room 1?", []),  # "1" and "first" are too often no number ("no one", "born first")
+    ("Who was born first, Zanussi or Andersen?", []),
+    ("When did Polonia win the championship prior to 2000?", []),  # beside stop words only
+    ("Who was the 4th to rule the Yuan dynasty?", []),
+    ("Do you deliver 15 miles away?", []),  # yes/no: "We do not deliver further than ten miles." answers it
 ])
-def test_the_numbers_a_question_qualifies_a_word_by(question: str, found: tuple) -> None:
-    assert qualified_numbers(question) == found
+def test_the_numbers_a_question_qualifies_a_word_by(question: str, found: list) -> None:
+    assert [(q.value, dict(q.written)) for q in qualified_numbers(question)] == found
+    assert all(q.words == set(dict(q.written)) for q in qualified_numbers(question))
 
 
 @pytest.mark.parametrize(("question", "sentence", "words"), [
@@ -32,6 +34,8 @@ def test_the_numbers_a_question_qualifies_a_word_by(question: str, found: tuple)
      ("autumn 2025", "Autumn 2024")),
     ("How long is the warranty on the D20?", "Your D12 is covered by a 2-year warranty.", ("D20", "D12")),
     ("Which club can Year 4 join?", "Football (Years 3–6): Monday, with Coach Jamal.", None),  # within a range
+    ("How much is a 12 inch fudge cake?", "Cake: Chocolate fudge; 6 inch: £22; 8 inch: £30", ("12 inch", "6 inch")),
+    ("When does the 09:15 journey reach Elm Road?", "Stop: Elm Road; Journey A: 07:01; Journey C: 09:21", None),
     ("Which club can Year 4 join?", "Chess club is for Year 4 and Year 5.", None),  # the number is there too
     ("How much is a 10 inch Victoria sponge?", "A Victoria sponge costs £18.", None),  # no other size given
     ("Who hosted the 18th Spirit Awards?", "The 2002 Spirit Awards were announced on March 22, 2003.", None),
@@ -66,3 +70,26 @@ def test_the_row_that_gives_the_number_asked_for_is_the_answer(library) -> None:
     answer = bot.ask("How much is a 10 inch cake?")
     assert answer.text.startswith("| Lemon drizzle | 10 inch | £26.00 |"), answer.text
     assert "8 inch" not in answer.text
+
+
+@pytest.mark.parametrize(("question", "passages", "years"), [
+    ("When does spring term 2026 end?", ["Term dates\nSpring term ends on Friday 4 April 2025."], ("2026", "2025")),
+    ("When does spring term 2025 end?", ["Term dates\nSpring term ends on Friday 4 April 2025."], None),
+    # the year is in a passage, though not the best sentence: an article's other years leave it be
+    ("What did the 2000 film Snatch become?", ["Snatch\nSnatch is a 2000 British crime film.",
+                                               "Snatch (TV series)\nSnatch debuted on Crackle in 2017."], None),
+    ("Who won the Nobel Prize in 1905?", ["Koch\nKoch was awarded a Nobel Prize in 1905, for his proofs."], None),
+    ("Is there a 2026 calendar?", ["Calendar\nThe 2025 calendar is on the noticeboard."], None),  # yes/no
+    ("What happened in the 1990s?", ["History\nIn 1994 the club moved."], None),  # a decade is no year here
+])
+def test_a_year_no_passage_gives_while_the_best_sentence_gives_another(question: str, passages: list[str],
+                                                                       years: tuple | None) -> None:
+    assert other_year(question, passages, passages[-1].split("\n")[1]) == years
+
+
+def test_a_question_about_a_year_the_documents_lack_abstains_and_says_which_they_give(library) -> None:
+    bot = library({"newsletter.md": "# Spring newsletter\n\n## Term dates\n\nSpring term ends on Friday 4 April "
+                                    "2025. Summer term starts on Tuesday 22 April 2025.\n"})
+    assert bot.ask("When does spring term 2025 end?").text.startswith("Spring term ends on Friday 4 April 2025.")
+    answer = bot.ask("When does spring term 2026 end?")
+    assert answer.abstained and answer.note == "No passage found gives “2026”; the closest gives “2025”."

@@ -24,11 +24,11 @@ from bot.answer.absent import absent_names
 from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
-from bot.answer.specifics import contradiction, gives, qualified_numbers
+from bot.answer.specifics import contradiction, gives, other_year, qualified_numbers
 from bot.answer.tuning import Tuning, load_tuning
 from bot.ingest.tables import header_above
 from bot.store.base import Store
-from bot.store.folding import sentence_for_matching
+from bot.store.folding import passage_for_keywords, sentence_for_matching
 from bot.store.lexical import QUESTION_STOP, LexicalIndex, tokenize
 from bot.types import Citation, Hit
 
@@ -126,9 +126,10 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
 def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> Rescored:
     """Every sentence of the top passages, best first; none when the question asks for an email address, a
     phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), names
-    something no document holds (`absent.absent_names`), or qualifies a word by a number that the best
-    sentence gives otherwise and none gives as asked (`specifics`: "10 inch" against "8 inch"): the documents
-    do not say it, so the bot abstains. Sentences that give such a word another number are left out. For a
+    something no document holds (`absent.absent_names`), qualifies a word by a number that the best
+    sentence gives otherwise and none gives as asked (`specifics`: "10 inch" against "8 inch"), or gives a
+    year no passage gives while the best sentence gives another (`specifics.other_year`): the documents do
+    not say it, so the bot abstains. Sentences that give such a word another number are left out. For a
     narrow question, the sentences that could hold what it asks for come first (within `NARROW_LEAD`)."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
@@ -163,11 +164,10 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
             if holds_required(required, text):
                 could_answer = True
                 holders.add(row)
-            if numbers:
-                own = doc_text[start:end]  # its own words: a table row's column names qualify no cell
-                if words := contradiction(numbers, own):
+            if numbers:  # read as matching reads it: under its heading; a table row with its column names
+                if words := contradiction(numbers, text):  # ("6 inch: £22; 8 inch: £30"), `;` between cells
                     contradicted[row] = words  # ("10 inch", "8 inch")
-                if gives(numbers, own):
+                if gives(numbers, text):
                     given = max(given, cov)
     scored.sort(key=lambda s: -s.score)
     if not could_answer:
@@ -178,6 +178,9 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
         asked, other = contradicted[scored[0].row]
         return Rescored([], f"No passage found gives “{asked}”; the closest gives “{other}”.")
     scored = [s for s in scored if s.row not in contradicted]
+    passages = [passage_for_keywords(store.documents[hit.chunk.doc_id].title, hit.chunk) for hit in hits]
+    if years := other_year(query, passages, _matching(store, scored[0])):
+        return Rescored([], f"No passage found gives “{years[0]}”; the closest gives “{years[1]}”.")
     if required is not None:
         # "phone number for lost property": a sentence that could hold a phone number ("Tel. 01632 960877")
         # leads before the one that only names the topic ("LOST PROPERTY"), when it scores at least
@@ -273,6 +276,11 @@ def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: fl
                               also_in=hit.also_in,
                               header=header_above(doc.text, hit.chunk.start) if hit.chunk.kind == "row" else ""))
     return len(citations)
+
+
+def _matching(store: Store, item: Scored) -> str:
+    _, start, end = (int(x) for x in store.sentences[item.row])
+    return sentence_for_matching(store.documents[item.hit.chunk.doc_id].text, item.hit.chunk, start, end)
 
 
 def _sentence_text(store: Store, row: int) -> str:

@@ -10,11 +10,15 @@ documents give that detail for something else only. The answer then says so ("No
 
 A qualified number is a number in digits or in words ("10", "4th", "third", "twelve", "7:45") with a content
 word right beside it: "10 inch", "third floor", "Year 6", "15mm", a code's letters glued to its digits ("D20",
-whatever the letters). A sentence contradicts it when it has that word beside another number and the
-question's number nowhere, not even inside a range ("Years 3–6" holds Year 4). Not numbers here: "1"/"one"
-and "1st"/"first" ("no one", "Who was born first?"); a number beside stop words only qualifies nothing
-("prior to 2000", "the 4th to rule"). Words and digits only: "last year", "before April" or "the bigger one"
-are not seen.
+whatever the letters). A sentence, read under its heading and a table row with its column names ("6 inch:
+£22; 8 inch: £30"), contradicts it when it has that word beside another number and the question's number
+nowhere, not even inside a range ("Years 3–6" holds Year 4). A year is compared with years only, and needs
+no word beside it (`other_year`): "term dates for 2026" is not answered when no passage gives 2026 and the
+best sentence gives 2025. Not numbers here: "1"/"one" and "1st"/"first" ("no one", "Who was born first?");
+a number beside stop words only qualifies nothing ("prior to 2000", "the 4th to rule"). A yes/no question
+qualifies nothing: the sentence giving another number answers it ("Do you deliver 15 miles away?" — "We do
+not deliver further than ten miles."). Words and digits only: "last year", "before April" or "the bigger
+one" are not seen.
 """
 
 from __future__ import annotations
@@ -40,17 +44,27 @@ _RANGE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(?:[-–—]|to|until|till)\s*([0-
 # Numbers in words that are one word: "twelve", "forty"; "third", "twelfth" ("twenty-one" is two tokens).
 _IN_WORDS = {name: str(n) for n in range(2, 100) for name in (num2words(n, lang="en"),
                                                              num2words(n, lang="en", to="ordinal")) if "-" not in name}
+# A yes/no question about a number is answered by the sentence that gives another ("Do you deliver 15 miles
+# away?" — "We do not deliver further than ten miles."; "Is chess club open to Year 2?" — "… Years 3–6").
+_YES_NO = re.compile(r"\s*(?:is|are|was|were|do|does|did|can|could|will|would|may|might|must|shall|should|has|have|"
+                     r"had|am)\b", re.IGNORECASE)
+# A year standing alone ("in 1905,"), not in "1990s", "2025-26", "£2025", "1.2025", "2,000" or "1999%".
+_YEAR = re.compile(r"(?<![\w£$€])(?<![0-9][.,/:-])(?:1[5-9]|20)[0-9]{2}(?![\w%]|[.,/:-][0-9])")
 _GLUED = "#"  # marks a code's letters glued to its digits ("d20" → "#d", "20")
 
 
 @dataclass(frozen=True)
 class Qualified:
     """A number the question gives (canonical: "10", "1.7", "7:45"), the words beside it (stems), and how the
-    question wrote the two ("10 inch", "Year 6 trip")."""
+    question wrote it with each ("inch" → "10 inch"; "year" → "Year 6", "trip" → "6 trip")."""
 
     value: str
     words: frozenset[str]
-    said: str
+    written: tuple[tuple[str, str], ...]
+
+    def said(self, words: set[str]) -> str:
+        """The question's words for the number beside `words` (the first, when there are two)."""
+        return next(text for word, text in self.written if word in words)
 
 
 @dataclass(frozen=True)
@@ -69,11 +83,14 @@ def qualified_numbers(question: str) -> tuple[Qualified, ...]:
 
 @lru_cache(maxsize=1024)
 def _qualified(question: str) -> tuple[Qualified, ...]:
+    if _YES_NO.match(question):
+        return ()
     folded, tokens = fold(question), _tokens(question)
     found = []
     for i, token in enumerate(tokens):
         if token.value is not None and (beside := _beside(tokens, i)):
-            found.append(Qualified(token.value, frozenset(beside), _said(folded, tokens, i, set(beside))))
+            written = tuple((word, _said(folded, tokens, i, {word})) for word in beside)
+            found.append(Qualified(token.value, frozenset(beside), written))
     return tuple(found)
 
 
@@ -94,13 +111,8 @@ def contradiction(found: tuple[Qualified, ...], text: str) -> tuple[str, str] | 
             if token.value is None or _is_year(token.value) != _is_year(number.value):
                 continue
             if shared := set(_beside(tokens, i)) & number.words:
-                return number.said, _said(folded, tokens, i, shared)
+                return number.said(shared), _said(folded, tokens, i, shared)
     return None
-
-
-def contradicts(found: tuple[Qualified, ...], text: str) -> bool:
-    """Whether `text` gives a word the question qualifies another number (`contradiction`)."""
-    return contradiction(found, text) is not None
 
 
 def gives(found: tuple[Qualified, ...], text: str) -> bool:
@@ -109,6 +121,19 @@ def gives(found: tuple[Qualified, ...], text: str) -> bool:
     tokens = _tokens(text)
     return any(t.value == number.value and set(_beside(tokens, i)) & number.words
                for number in found for i, t in enumerate(tokens))
+
+
+def other_year(question: str, passages: list[str], best: str) -> tuple[str, str] | None:
+    """(the year the question gives, the best sentence's year) when no passage of `passages` gives the
+    question's year and the best sentence gives another: "term dates for 2026" against "Spring term ends on
+    Friday 4 April 2025."; else None. A year needs no word beside it, but it must be missing from every
+    passage: an article's other years ("The 2000 film Snatch …" beside "… debuted in 2017") leave it be."""
+    if _YES_NO.match(question) or not (asked := _YEAR.findall(fold(question))):
+        return None
+    if any(year in _YEAR.findall(fold(text)) for text in passages for year in asked):
+        return None
+    given = [year for year in _YEAR.findall(fold(best)) if year not in asked]
+    return (asked[0], given[0]) if given else None
 
 
 def _is_year(value: str) -> bool:
@@ -123,8 +148,8 @@ def _beside(tokens: tuple[_Token, ...], i: int) -> dict[str, int]:
 
 
 def _said(folded: str, tokens: tuple[_Token, ...], i: int, words: set[str]) -> str:
-    """The folded text from the number `tokens[i]` to the farthest of `words` beside it: "10 inch", "D12"."""
-    at = [j for word, j in _beside(tokens, i).items() if word in words] + [i]
+    """The folded text from the number `tokens[i]` to the first of `words` beside it: "10 inch", "D12"."""
+    at = [next(j for word, j in _beside(tokens, i).items() if word in words), i]
     return folded[tokens[min(at)].start:tokens[max(at)].end]
 
 
@@ -136,7 +161,7 @@ def _content(token: _Token) -> str | None:
     return None if token.text in QUESTION_STOP else stem_of(token.text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)  # the top passages' sentences, asked again by `contradiction` and `gives`
 def _tokens(text: str) -> tuple[_Token, ...]:
     out: list[_Token] = []
     for match in _TOKEN.finditer(fold(text)):
