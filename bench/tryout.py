@@ -40,7 +40,7 @@ README. `bench.fit --tryouts` fits the abstention rule on them too (measured, no
 questions all in one fold (`tryout_questions`); with weights fitted so, `--folds K` answers each library
 with the weights fitted without its fold, as `bot eval --folds K` does.
 
-    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe|…_names|…_detail|…_numbers]
+    nice .venv/bin/python -m bench.tryout [--cases bench/tryout_tables|…_typos|…_fresh|…_probe|…_names|…_detail|…]
                                           [--folds 5] [part ...]
 """
 
