@@ -24,7 +24,7 @@ from bot.answer.absent import absent_names
 from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.arrange import arrange
 from bot.answer.retrieval import Ranking
-from bot.answer.specifics import contradiction, gives, other_year, qualified_numbers
+from bot.answer.specifics import asks_year, contradiction, gives, other_year, qualified_numbers
 from bot.answer.tuning import Tuning, load_tuning
 from bot.ingest.tables import header_above
 from bot.store.base import Store
@@ -178,9 +178,10 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
         asked, other = contradicted[scored[0].row]
         return Rescored([], f"No passage found gives “{asked}”; the closest gives “{other}”.")
     scored = [s for s in scored if s.row not in contradicted]
-    passages = [passage_for_keywords(store.documents[hit.chunk.doc_id].title, hit.chunk) for hit in hits]
-    if years := other_year(query, passages, _matching(store, scored[0])):
-        return Rescored([], f"No passage found gives “{years[0]}”; the closest gives “{years[1]}”.")
+    if asks_year(query):  # the passages' text is read only then
+        passages = [passage_for_keywords(store.documents[hit.chunk.doc_id].title, hit.chunk) for hit in hits]
+        if years := other_year(query, passages, _matching(store, scored[0])):
+            return Rescored([], f"No passage found gives “{years[0]}”; the closest gives “{years[1]}”.")
     if required is not None:
         # "phone number for lost property": a sentence that could hold a phone number ("Tel. 01632 960877")
         # leads before the one that only names the topic ("LOST PROPERTY"), when it scores at least

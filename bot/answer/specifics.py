@@ -123,13 +123,19 @@ def gives(found: tuple[Qualified, ...], text: str) -> bool:
                for number in found for i, t in enumerate(tokens))
 
 
+def asks_year(question: str) -> bool:
+    """Whether `other_year` may find something for `question`: it gives a year and does not ask yes or no."""
+    return not _YES_NO.match(question) and bool(_YEAR.search(fold(question)))
+
+
 def other_year(question: str, passages: list[str], best: str) -> tuple[str, str] | None:
     """(the year the question gives, the best sentence's year) when no passage of `passages` gives the
     question's year and the best sentence gives another: "term dates for 2026" against "Spring term ends on
     Friday 4 April 2025."; else None. A year needs no word beside it, but it must be missing from every
     passage: an article's other years ("The 2000 film Snatch …" beside "… debuted in 2017") leave it be."""
-    if _YES_NO.match(question) or not (asked := _YEAR.findall(fold(question))):
+    if not asks_year(question):
         return None
+    asked = _YEAR.findall(fold(question))
     if any(year in _YEAR.findall(fold(text)) for text in passages for year in asked):
         return None
     given = [year for year in _YEAR.findall(fold(best)) if year not in asked]
