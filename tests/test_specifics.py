@@ -93,3 +93,9 @@ def test_a_question_about_a_year_the_documents_lack_abstains_and_says_which_they
     assert bot.ask("When does spring term 2025 end?").text.startswith("Spring term ends on Friday 4 April 2025.")
     answer = bot.ask("When does spring term 2026 end?")
     assert answer.abstained and answer.note == "No passage found gives “2026”; the closest gives “2025”."
+
+
+def test_a_sentence_that_gives_one_of_two_numbers_and_contradicts_the_other_is_no_answer(library) -> None:
+    bot = library({"cakes.txt": "In 2025 a 10 inch cake serves 12 people.\n"})
+    answer = bot.ask("Which 10 inch cake served 20 people in 2025?")
+    assert answer.abstained and answer.text == NOT_FOUND

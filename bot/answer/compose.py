@@ -178,6 +178,8 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
         asked, other = contradicted[scored[0].row]
         return Rescored([], f"No passage found gives “{asked}”; the closest gives “{other}”.")
     scored = [s for s in scored if s.row not in contradicted]
+    if not scored:  # a question of two numbers: the sentence giving one may contradict the other
+        return Rescored([])
     if asks_year(query):  # the passages' text is read only then
         passages = [passage_for_keywords(store.documents[hit.chunk.doc_id].title, hit.chunk) for hit in hits]
         if years := other_year(query, passages, _matching(store, scored[0])):
