@@ -449,7 +449,7 @@ def main() -> None:
                     float(x["gold"][best_index(x, sent_of(f))].mean()))
                 figures.setdefault(f"first citation's passage is right: {name}", []).append(
                     float(x["relevant"][best_index(x, sent_of(f))].mean()))
-            for name, corpus, _, label in groups + extra:
+            for name, corpus, qs, label in groups + extra:
                 x, rel = signals_with(f, point_of, sent_of, name, corpus)
                 x = shrunk(x, tune.coverage_prior)
                 w = np.array(tune.abstain_weights)
@@ -465,8 +465,12 @@ def main() -> None:
                         tally = tallies.setdefault(what, [0, 0])
                         tally[0], tally[1] = tally[0] + int(hit.sum()), tally[1] + len(hit)
                     continue
+                # a question a rule refuses (no sentence scored: an absent name, a qualified number …) has no
+                # signals, but it was asked: it counts as abstained
+                asked = sum(1 for q in qs if folds.get(q.qid) == f)
+                hits = int(((s >= tune.threshold) == bool(label)).sum()) + (0 if label else asked - len(s))
                 figures.setdefault(f"{'answered' if label else 'abstained'}: {name}", []).append(
-                    float(((s >= tune.threshold) == bool(label)).mean()) if len(s) else float("nan"))
+                    hits / asked if asked else float("nan"))
                 if "adversarial" not in name:
                     conf.append(1 / (1 + np.exp(-tune.slope * (s - tune.threshold))))
                     right.append(rel if label else np.zeros(len(s)))
