@@ -25,16 +25,18 @@ def test_the_numbers_a_question_qualifies_a_word_by(question: str, found: list) 
 
 
 @pytest.mark.parametrize(("question", "sentence", "words"), [
-    ("How much is a 10 inch Victoria sponge?", "| Victoria sponge (whole) | 8 inch | £18.00 |", ("10 inch", "8 inch")),
+    ("How much is a 10 inch Victoria sponge?", "| Victoria sponge (whole) | 8 inch | £18.00 |",
+     ("10 inch", ("8 inch",))),
     ("How much is a 10 inch Victoria sponge?", "| Victoria sponge (whole) | 10 inch | £24.00 |", None),
     ("How much is a 10 inch Victoria sponge?", "Victoria sponge, ten inch: £24.", None),  # in words
     ("Who is the fire warden for the third floor?", "Chidi covers the first floor and Greta the second floor.",
-     ("third floor", "second floor")),  # "first" is no number, "second" is
+     ("third floor", ("second floor",))),  # "first" is no number, "second" is
     ("What are the term dates for autumn 2025?", "| Autumn 2024 | Wed 4 September | Fri 20 December |",
-     ("autumn 2025", "Autumn 2024")),
-    ("How long is the warranty on the D20?", "Your D12 is covered by a 2-year warranty.", ("D20", "D12")),
+     ("autumn 2025", ("Autumn 2024",))),
+    ("How long is the warranty on the D20?", "Your D12 is covered by a 2-year warranty.", ("D20", ("D12",))),
     ("Which club can Year 4 join?", "Football (Years 3–6): Monday, with Coach Jamal.", None),  # within a range
-    ("How much is a 12 inch fudge cake?", "Cake: Chocolate fudge; 6 inch: £22; 8 inch: £30", ("12 inch", "6 inch")),
+    ("How much is a 12 inch fudge cake?", "Cake: Chocolate fudge; 6 inch: £22; 8 inch: £30",  # column names
+     ("12 inch", ("6 inch", "8 inch", "inch: £22"))),  # the sizes first; a price under "6 inch" counts too
     ("When does the 09:15 journey reach Elm Road?", "Stop: Elm Road; Journey A: 07:01; Journey C: 09:21", None),
     ("Which club can Year 4 join?", "Chess club is for Year 4 and Year 5.", None),  # the number is there too
     ("How much is a 10 inch Victoria sponge?", "A Victoria sponge costs £18.", None),  # no other size given
@@ -99,3 +101,12 @@ def test_a_sentence_that_gives_one_of_two_numbers_and_contradicts_the_other_is_n
     bot = library({"cakes.txt": "In 2025 a 10 inch cake serves 12 people.\n"})
     answer = bot.ask("Which 10 inch cake served 20 people in 2025?")
     assert answer.abstained and answer.text == NOT_FOUND
+
+
+def test_sizes_given_as_column_names_are_read_with_the_row_and_named_in_the_note(library) -> None:
+    bot = library({"cakes.md": "# Cakes\n\n| Cake | 6 inch | 8 inch | 10 inch |\n|---|---|---|---|\n"
+                               "| Chocolate fudge | £22 | £30 | £44 |\n| Carrot cake | £20 | £28 | £40 |\n"})
+    assert bot.ask("How much is an 8 inch chocolate fudge cake?").text.startswith("| Chocolate fudge | £22 |")
+    answer = bot.ask("How much is a 12 inch chocolate fudge cake?")
+    assert answer.abstained
+    assert answer.note == "No passage found gives “12 inch”; the closest gives “6 inch”, “8 inch” and “10 inch”."

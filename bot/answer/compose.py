@@ -141,7 +141,8 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
     kind = expected_kind(query)
     required = required_kind(query)
     numbers = qualified_numbers(query)
-    contradicted: dict[int, tuple[str, str]] = {}  # rows giving a word the question qualifies another number
+    contradicted: dict[int, tuple[str, tuple[str, ...]]] = {}  # rows giving a word the question qualifies
+    # another number: ("10 inch", ("8 inch",))
     given = -1.0  # the best coverage of a sentence giving the question's number beside the word it qualifies
     top = hits[0].score
     scored = []
@@ -166,7 +167,7 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
                 holders.add(row)
             if numbers:  # read as matching reads it: under its heading; a table row with its column names
                 if words := contradiction(numbers, text):  # ("6 inch: £22; 8 inch: £30"), `;` between cells
-                    contradicted[row] = words  # ("10 inch", "8 inch")
+                    contradicted[row] = words
                 if gives(numbers, text):
                     given = max(given, cov)
     scored.sort(key=lambda s: -s.score)
@@ -175,8 +176,8 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
     if scored[0].row in contradicted and given < scored[0].coverage:
         # the best match gives the detail asked for of something else ("8 inch" for "10 inch"), and no
         # sentence that gives it as asked names as much of the question (the 10 inch lemon drizzle)
-        asked, other = contradicted[scored[0].row]
-        return Rescored([], f"No passage found gives “{asked}”; the closest gives “{other}”.")
+        asked, others = contradicted[scored[0].row]
+        return Rescored([], f"No passage found gives “{asked}”; the closest gives {_listed(others)}.")
     scored = [s for s in scored if s.row not in contradicted]
     if not scored:  # a question of two numbers: the sentence giving one may contradict the other
         return Rescored([])
@@ -279,6 +280,12 @@ def _cite(store: Store, citations: list[Citation], hit: Hit, row: int, score: fl
                               also_in=hit.also_in,
                               header=header_above(doc.text, hit.chunk.start) if hit.chunk.kind == "row" else ""))
     return len(citations)
+
+
+def _listed(words: tuple[str, ...]) -> str:
+    """“a”, “b” and “c”."""
+    quoted = [f"“{w}”" for w in words]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _matching(store: Store, item: Scored) -> str:

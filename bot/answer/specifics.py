@@ -50,6 +50,7 @@ _YES_NO = re.compile(r"\s*(?:is|are|was|were|do|does|did|can|could|will|would|ma
                      r"had|am)\b", re.IGNORECASE)
 # A year standing alone ("in 1905,"), not in "1990s", "2025-26", "£2025", "1.2025", "2,000" or "1999%".
 _YEAR = re.compile(r"(?<![\w£$€])(?<![0-9][.,/:-])(?:1[5-9]|20)[0-9]{2}(?![\w%]|[.,/:-][0-9])")
+SHOWN = 3  # the other numbers a note names ("the closest gives “6 inch”, “8 inch” and “10 inch”")
 _GLUED = "#"  # marks a code's letters glued to its digits ("d20" → "#d", "20")
 
 
@@ -94,10 +95,10 @@ def _qualified(question: str) -> tuple[Qualified, ...]:
     return tuple(found)
 
 
-def contradiction(found: tuple[Qualified, ...], text: str) -> tuple[str, str] | None:
-    """How `text` gives a word the question qualifies another number, when it gives the question's number
-    nowhere, as (the question's words, the text's): ("10 inch", "8 inch") for "a 10 inch Victoria sponge"
-    against "| Victoria sponge | 8 inch | £18.00 |"; else None."""
+def contradiction(found: tuple[Qualified, ...], text: str) -> tuple[str, tuple[str, ...]] | None:
+    """How `text` gives a word the question qualifies other numbers, when it gives the question's number
+    nowhere, as (the question's words, the text's, at most `SHOWN`): ("10 inch", ("8 inch",)) for "a 10 inch
+    Victoria sponge" against "| Victoria sponge | 8 inch | £18.00 |"; else None."""
     if not found:
         return None
     folded, tokens = fold(text), _tokens(text)
@@ -107,11 +108,15 @@ def contradiction(found: tuple[Qualified, ...], text: str) -> tuple[str, str] | 
         if number.value in values or (":" not in number.value
                                       and any(a <= float(number.value) <= b for a, b in ranges)):
             continue
+        given: dict[str, str] = {}  # the text's words → the question's
         for i, token in enumerate(tokens):
             if token.value is None or _is_year(token.value) != _is_year(number.value):
                 continue
             if shared := set(_beside(tokens, i)) & number.words:
-                return number.said(shared), _said(folded, tokens, i, shared)
+                given.setdefault(_said(folded, tokens, i, shared), number.said(shared))
+        if given:  # a column's name before its cell ("6 inch: £22") is named after the sizes themselves
+            shown = sorted(given, key=lambda words: ":" in words)[:SHOWN]
+            return given[shown[0]], tuple(shown)
     return None
 
 
