@@ -25,7 +25,7 @@ import bm25s
 import numpy as np
 
 from bench.fit import EVAL, Corpus, query_of
-from bot.answer.compose import score_sentences
+from bot.answer.rescore import score_sentences
 from bot.answer.tuning import load_tuning
 from bot.config import load_settings
 from bot.evaluate import contains_answer, load_questions

@@ -39,9 +39,9 @@ from sklearn.metrics import roc_auc_score
 
 from bench.tryout import tryout_folds, tryout_questions
 from bot.answer.abstention import FEATURES, null_questions, retrievers_agree, shrunk_coverage
-from bot.answer.compose import coverage, question_terms, score_sentences
 from bot.answer.conversation import resolve
 from bot.answer.question import normalize_question
+from bot.answer.rescore import coverage, question_terms, score_sentences
 from bot.answer.retrieval import rank
 from bot.answer.tuning import TUNED_FILE, Tuning
 from bot.answer.typos import correct
@@ -61,7 +61,7 @@ CACHE = ROOT / "bench" / "results" / "fit"
 RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/answer/typos.py", "bot/ingest/english.py", "bot/store/lexical.py",
                   "bot/store/spelling.py", "bot/store/numbers.py", "bot/store/links.py", "bot/store/folding.py",
                   "bot/answer/conversation.py", "bot/answer/question.py"]
-SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/compose.py", "bot/answer/abstention.py",
+SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/rescore.py", "bot/answer/abstention.py",
                  "bot/answer/specifics.py"]
 ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "nterms", "gold", "relevant")  # per re-scored sentence
 ROWS_VERSION = 6  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5),

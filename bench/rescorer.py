@@ -1,7 +1,7 @@
 """Would a learned sentence re-scorer beat the fitted rule? (issue 13, item 6: ship one only if it wins on
 held-out folds by a clear margin.)
 
-The rule (`compose.score_sentences`): cosine + w_coverage·coverage + w_passage·passage + w_type·kind, its
+The rule (`rescore.rescore`): cosine + w_coverage·coverage + w_passage·passage + w_type·kind, its
 three weights chosen by grid on the training folds, as `bench/fit.py` does. The learned re-scorers see
 those four signals and twelve more of every re-scored sentence (its passage's coverage and rank, its
 position in the passage, its length and share of words the question lacks, its neighbours' coverage and
@@ -28,7 +28,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from bench.fit import COV_GRID, EVAL, PASSAGE_GRID, ROOT, TYPE_GRID, Corpus, query_of
-from bot.answer.compose import coverage, score_sentences
+from bot.answer.rescore import coverage, score_sentences
 from bot.answer.tuning import load_tuning
 from bot.config import load_settings
 from bot.evaluate import EvalQuestion, assign_folds, contains_answer, load_questions

@@ -21,19 +21,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.answer.abstention import Signals, confidence, null_means, null_questions, retrievers_agree, shrunk_coverage
-from bot.answer.compose import (
-    NOT_FOUND,
-    Scored,
-    antecedent,
-    by_best_sentence,
-    compose,
-    coverage,
-    question_terms,
-    rescore,
-)
+from bot.answer.compose import NOT_FOUND, antecedent, compose
 from bot.answer.conversation import Turn, resolve, turn_of
 from bot.answer.llm_answer import llm_answer
 from bot.answer.question import normalize_question
+from bot.answer.rescore import Scored, by_best_sentence, coverage, question_terms, rescore
 from bot.answer.retrieval import Ranking, rank
 from bot.answer.tuning import Tuning, load_tuning
 from bot.answer.typos import correct
@@ -161,7 +153,7 @@ class Citebot:
             passage = shrunk_coverage(coverage(store.lexical, terms, passage_for_matching(best.hit.chunk)),
                                       len(set(terms)), self.tuning.coverage_prior)
             dense = best.dense
-            if best.score < max(s.score for s in scored):  # a narrow question's lead (`compose.NARROW_LEAD`) is
+            if best.score < max(s.score for s in scored):  # a narrow question's lead (`rescore.NARROW_LEAD`) is
                 before = antecedent(store, scored, best)  # judged with the sentence it is shown after, as its
                 dense = max(dense, before.dense) if before else dense  # coverage is ("It costs £29.99.")
             features = (dense, best.coverage, passage, float(best.kind), retrievers_agree(ranking.hits))
@@ -255,7 +247,7 @@ class Evidence:
     features: Signals | None  # the abstention model's inputs (see `abstention`)
     turns: tuple[Turn, ...] = ()  # the earlier turns the query was resolved against
     focus: str = ""  # what the answer's sentences were scored against (`conversation.resolve`)
-    why: str = ""  # why no sentence could answer, when the documents cannot say (`compose.Rescored`)
+    why: str = ""  # why no sentence could answer, when the documents cannot say (`rescore.Rescored`)
 
 
 def _quoted(text: str) -> tuple[Sentence, ...]:

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from bot.answer.compose import RESCORE_PASSAGES, _display, _sentence_text
+from bot.answer.compose import _display, _sentence_text
+from bot.answer.rescore import RESCORE_PASSAGES
 from bot.config import Settings
 
 
@@ -72,7 +73,7 @@ def test_display_removes_the_documents_own_markers(sentence: str, shown: str) ->
 
 
 def test_a_sentence_that_points_back_is_read_with_the_one_before_it() -> None:
-    from bot.answer.compose import coverage, question_terms, score_sentences
+    from bot.answer.rescore import coverage, question_terms, score_sentences
     from bot.answer.retrieval import rank
     from bot.embed.fake import FakeEmbedder
     from bot.store.indexer import build
@@ -96,7 +97,7 @@ def test_a_sentence_that_points_back_is_read_with_the_one_before_it() -> None:
 
 
 def test_a_question_asking_for_an_email_address_abstains_when_no_passage_holds_one(library) -> None:
-    from bot.answer.compose import score_sentences
+    from bot.answer.rescore import score_sentences
     from bot.answer.retrieval import rank
     from bot.embed.fake import FakeEmbedder
     from bot.store.indexer import build

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
-from bot.answer.compose import question_terms
+from bot.answer.rescore import question_terms
 from bot.answer.tuning import TUNED_FILE, Tuning, fold_count, load_tuning
 from bot.errors import BotError
 from bot.evaluate import EvalQuestion, assign_folds

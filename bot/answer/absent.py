@@ -2,7 +2,7 @@
 asked of a timetable without Westgate, "How many 15mm elbows do we have?" of a stock list with only 22mm ones.
 
 Then the documents cannot answer, however close the nearest passage comes (the Market Square row of the same
-timetable), so the bot abstains (`compose.score_sentences`) and says which name none holds. A name is a
+timetable), so the bot abstains (`rescore.rescore`) and says which name none holds. A name is a
 capitalised word after the question's first (not an English word: pyspellchecker's list, so "Maple" or
 "Park" never count; not the bot's own name), or a code mixing letters and digits ("15mm", "CHEM201",
 "HX-1500"). It is held when the library has it in any case or accents ("renee" for "Renée"); is one slip

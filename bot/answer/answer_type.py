@@ -16,9 +16,9 @@ A question that asks for an email address, a phone number, a price or a weight i
 after the mobile phones?" or a yes/no question): when no sentence of the five passages could hold one
 (`holds_required`: no "@", no two digits, no amount in any common form, no labelled field such as "Email:"
 or "Price:"), the documents do not say it, and the bot abstains rather than cite her directory row for her
-email (`compose.score_sentences` then finds no sentence). Lenient on purpose. When some sentences could hold
+email (`rescore.rescore` then finds no sentence). Lenient on purpose. When some sentences could hold
 it, they lead the answer before those that could not ("Tel. 01632 960877" before the heading "LOST
-PROPERTY"), if they score at least half the best (`compose.NARROW_LEAD`).
+PROPERTY"), if they score at least half the best (`rescore.NARROW_LEAD`).
 """
 
 from __future__ import annotations

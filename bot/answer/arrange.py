@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.store.base import Store
 
 if TYPE_CHECKING:
-    from bot.answer.compose import Scored
+    from bot.answer.rescore import Scored
 
 ROWS_MAX = 5  # rows listed for one question
 ROWS_WITHIN = 0.9  # a row as good as the best one: the same coverage and at least this share of its score

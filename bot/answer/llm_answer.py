@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from bot.answer.compose import Scored
+from bot.answer.rescore import Scored
 from bot.answer.verify import Encode
 from bot.answer.writer import Passage, Writer, passages_from_store
 from bot.answer.written import Written, write

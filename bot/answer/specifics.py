@@ -3,7 +3,7 @@
 "How much is a 10 inch Victoria sponge?" asked of a price list whose Victoria sponge is "8 inch"; "Who is the
 fire warden for the third floor?" of "… covers the first floor and … the second floor"; "How long is the
 warranty on the D20?" of "Your D12 is covered …": the nearest sentence is about another size, floor or model,
-and citing it answers a question nobody asked. `compose.rescore` leaves such a sentence out, and abstains
+and citing it answers a question nobody asked. `rescore.rescore` leaves such a sentence out, and abstains
 when it was the best one and no sentence that gives the number as asked names as much of the question: the
 documents give that detail for something else only. The answer then says so ("No passage found gives
 “10 inch”; the closest gives “8 inch”.").
