@@ -4,6 +4,7 @@ import pytest
 
 from bot.ingest.chunking import chunk_document, split_sentences
 from bot.ingest.tables import is_separator
+from bot.store.folding import REFERENCE_GLOSS, passage_for_matching, sentence_for_embedding, sentence_for_matching
 from bot.types import Document
 from tests.conftest import SEED_FILE
 
@@ -64,6 +65,20 @@ def test_reference_entry_is_one_sentence_and_located() -> None:
     assert refs[1].text.startswith("[2] Raman, Shashank.")
     assert refs[1].sentences == ((refs[1].start, refs[1].end),)
     assert refs[1].location == "References › reference entry 2"
+
+
+def test_a_reference_entry_is_matched_after_the_words_people_ask_about_a_cited_work_with() -> None:
+    doc = seed_doc()
+    chunks = chunk_document(doc)
+    ref = next(c for c in chunks if c.kind == "reference")
+    start, end = ref.sentences[0]
+    assert sentence_for_matching(doc.text, ref, start, end) == f"{REFERENCE_GLOSS}: {doc.text[start:end]}"
+    assert passage_for_matching(ref) == f"{REFERENCE_GLOSS}: {ref.text}"
+    # never embedded: the gloss would draw a question about any article to every entry
+    assert sentence_for_embedding("Ceasefire", doc.text, ref, start, end) == doc.text[start:end]
+    paragraph = chunks[1]
+    start, end = paragraph.sentences[0]
+    assert sentence_for_matching(doc.text, paragraph, start, end) == doc.text[start:end]
 
 
 def test_sentences_respect_abbreviations_and_initials() -> None:

@@ -50,6 +50,24 @@ def test_outlet_question_cites_the_reference_entry(seed_bot) -> None:
     assert refs[0].chunk.location == "References › reference entry 2"
 
 
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Who wrote the Diplomat piece?", 3),
+    ("When was the Diplomat article published?", 3),
+    ("Who is the author of the Economic Times article?", 2),
+    ("Where was Shashank Raman's piece published?", 2),
+])
+def test_a_question_about_a_cited_work_is_answered_from_its_reference_entry(seed_bot, question, entry) -> None:
+    # the entry never says "wrote", "published" or "article": the reference gloss does (`folding`)
+    answer = seed_bot.ask(question)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].chunk.location == f"References › reference entry {entry}"
+
+
+@pytest.mark.parametrize("question", ["Who wrote the New York Times article?", "When was the BBC report published?"])
+def test_a_question_about_a_work_the_references_do_not_cite_abstains(seed_bot, question) -> None:
+    assert seed_bot.ask(question).abstained
+
+
 def test_cli_json_with_the_real_model(tmp_path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--json", "--index", str(tmp_path / "idx")],

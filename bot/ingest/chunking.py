@@ -29,7 +29,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The whitespace is checked in Python, not with a lookahead: a lookahead that fails makes the regex retry
 # from every character of a long run ("....."), which is quadratic and hangs on a hostile 50 MB line.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-CHUNKING_VERSION = 9  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
+CHUNKING_VERSION = 10  # bump when passages, sentences, their matching text or numbering change: indexes rebuild
+# (10: a reference entry's keyword gloss, and the weekday short forms written out, which 9 missed)
 # Sentences longer than SENTENCE_MAX (a pasted list, a log line) are cut into pieces of at most SENTENCE_PIECE
 # characters at the last list boundary (";", a bullet or "3)"), else clause boundary (",", ":", a dash), else
 # space in reach; ordinary prose (99% of Wikipedia sentences are under 420 characters) is left alone.

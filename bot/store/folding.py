@@ -5,7 +5,9 @@ letters and digits, ligatures, compatibility forms), no-break and other spaces m
 invisible format characters removed (soft hyphen, zero-width space and joiners, word joiner, BOM), as
 `question.normalize_question` already removes them from questions. Citations never see folded text: they
 show `Document.text` at the original offsets. A table row is matched by its `search_text` (its cells
-with their column names), and every passage but a reference entry after its section heading; a sentence
+with their column names), and every passage but a reference entry after its section heading; a reference
+entry is scored and found by keywords after `REFERENCE_GLOSS`, the words people ask about a cited work with
+("Who wrote the article in The Diplomat?" against "[3] Singh, Deepa. "…" The Diplomat, May 11, 2025."); a sentence
 under no heading is embedded after its document's title when the title names a topic (`embedded_title`:
 "Steam engine: It was an improvement …", the contextual header that says what "it" is; held out on
 SQuAD2, the top cited sentence 0.792 → 0.805 and recall@1 0.885 → 0.898). `acronyms` says which upper-case
@@ -39,12 +41,29 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", _FORMAT.sub("", text)))
 
 
+# A reference entry names a work by its parts (authors, title, outlet, date) and never says "wrote" or
+# "published", which is how people ask about it. These words are matched with the entry (term coverage and
+# BM25), never shown, and not embedded: embedded, they drew questions about any article to every entry
+# ("Who wrote the New York Times article?" answered from The Economic Times' entry, confidence 0.58).
+REFERENCE_GLOSS = ("author wrote written article report paper piece story title published publisher publication "
+                   "outlet journal newspaper date")
+
+
 def sentence_for_matching(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
-    """The text embedded and scored for the sentence `doc_text[start:end]` of `chunk`: after its section's
-    heading, which is what a reader has in mind there ("Courier bag: Weight: 2.4 kg")."""
+    """The text scored for the sentence `doc_text[start:end]` of `chunk` (term coverage, the number rules):
+    after its section's heading, which is what a reader has in mind there ("Courier bag: Weight: 2.4 kg");
+    a reference entry after `REFERENCE_GLOSS`."""
+    return _glossed(chunk, _sentence_text(doc_text, chunk, start, end))
+
+
+def _sentence_text(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
     if chunk.search_text and (start, end) == (chunk.start, chunk.end):
         return fold(_in_section(chunk, chunk.search_text))
     return fold(_in_section(chunk, doc_text[start:end]))
+
+
+def _glossed(chunk: Chunk, text: str) -> str:
+    return f"{REFERENCE_GLOSS}: {text}" if chunk.kind == "reference" else text
 
 
 TITLE_WORDS_MAX = 6  # a title of a few words names a topic; a longer one is a headline, a statement of its own
@@ -59,17 +78,18 @@ def embedded_title(doc: Document) -> str:
 
 
 def sentence_for_embedding(title: str, doc_text: str, chunk: Chunk, start: int, end: int) -> str:
-    """What is embedded for a sentence: `sentence_for_matching`, after `title` (`embedded_title`) when no
-    heading stands above it ("Steam engine: It was an improvement over Savery's pump."). A heading, where
-    there is one, already says what the sentence is about; a reference entry is its own context."""
-    text = sentence_for_matching(doc_text, chunk, start, end)
+    """What is embedded for a sentence: `sentence_for_matching` without the reference gloss, after `title`
+    (`embedded_title`) when no heading stands above it ("Steam engine: It was an improvement over Savery's
+    pump."). A heading, where there is one, already says what the sentence is about; a reference entry is its
+    own context."""
+    text = _sentence_text(doc_text, chunk, start, end)  # `sentence_for_matching` without the reference gloss
     if not title or chunk.section or chunk.kind == "reference":
         return text
     return f"{title}: {text}"
 
 
 def passage_for_matching(chunk: Chunk) -> str:
-    return fold(_in_section(chunk, chunk.search_text or chunk.text))
+    return _glossed(chunk, fold(_in_section(chunk, chunk.search_text or chunk.text)))
 
 
 def passage_for_keywords(title: str, chunk: Chunk) -> str:
