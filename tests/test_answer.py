@@ -104,7 +104,7 @@ def test_a_question_asking_for_an_email_address_abstains_when_no_passage_holds_o
     from bot.types import Document
 
     named = "Aoife Brennan is the facilities manager, on extension 4417."
-    mail = "Write to the facilities desk at facilities@harbour.example."
+    mail = "Write to Aoife Brennan at facilities@harbour.example."
     store = build([Document("staff", "staff", f"{named} {mail}")], FakeEmbedder(), Settings())[0]
     query = "What is Aoife Brennan's email address?"
     text = store.documents["staff"].text
@@ -119,6 +119,7 @@ def test_a_question_asking_for_an_email_address_abstains_when_no_passage_holds_o
     bot = library({"staff.txt": f"{named} Ciarán Ó Dónaill runs the post room, on extension 4409.\n"})
     answer = bot.ask(query)
     assert answer.abstained and answer.citations == () and answer.confidence == 0.0
+    assert answer.note == "No passage found gives an email address."
     assert answer.retrieved  # the passages found are still shown, labelled as no answer
     assert not bot.ask("What is Aoife Brennan's extension?").abstained  # of no narrow kind: answered as before
 
@@ -201,3 +202,15 @@ def test_an_faq_question_line_is_shown_with_its_answer_which_is_highlighted(libr
     text, citations = compose(evidence.store, evidence.scored, 2)
     assert text.startswith("Q: Is there parking? A: There are 14 spaces behind the hall. [1]"), text
     assert citations[0].sentence == "A: There are 14 spaces behind the hall."
+
+
+def test_a_narrow_question_whose_best_sentence_cannot_hold_what_it_asks_for_is_not_answered(library) -> None:
+    # a price elsewhere in the passages found (the zip wire's) must not let the car park sentence answer
+    bot = library({"minutes.txt": "Minutes of the May meeting\n\nVILLAGE HALL CAR PARK\n\nThe council discussed "
+                                  "resurfacing the village hall car park and will seek quotes.\n\nPLAY AREA\n\n"
+                                  "It was resolved to accept the quote of £865 plus VAT for the zip wire.\n"})
+    answer = bot.ask("How much will resurfacing the village hall car park cost?")
+    assert answer.abstained and answer.citations == ()
+    assert answer.note == "The sentence that matches best gives no price."
+    lead = bot.evidence("How much will the zip wire cost?").scored[0]  # the one that can say it still leads
+    assert "£865" in _sentence_text(bot.current_store(), lead.row)

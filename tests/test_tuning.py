@@ -121,6 +121,8 @@ def test_a_sentence_that_holds_none_of_what_is_required_cannot_answer() -> None:
     assert not holds_required("email", "| Aoife Brennan | Facilities manager | 4417 | Harbour House |")
     assert holds_required("phone", "| Aoife Brennan | Facilities manager | 4417 |")  # an extension answers
     assert not holds_required("phone", "Music director: Eluned Pritchard-Quiñones")
+    assert not holds_required("phone", "Do not bring: mobile phones, tablets or games consoles.")  # a mention
+    assert holds_required("phone", "Tel: ask at reception") and holds_required("phone", "Rent queries: ext. 5")
     assert holds_required("price", "| Flat white | 3.20 | 3.90 |") and holds_required("price", "Budget: Item: Compost; "
                                                                                        "Cost: 30")
     assert holds_required("price", "Overdue books are charged at ten pence a day.")

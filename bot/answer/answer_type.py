@@ -18,7 +18,8 @@ after the mobile phones?" or a yes/no question): when no sentence of the five pa
 or "Price:"), the documents do not say it, and the bot abstains rather than cite her directory row for her
 email (`rescore.rescore` then finds no sentence). Lenient on purpose. When some sentences could hold
 it, they lead the answer before those that could not ("Tel. 01632 960877" before the heading "LOST
-PROPERTY"), if they score at least half the best (`rescore.NARROW_LEAD`).
+PROPERTY"), if they score at least half the best (`rescore.NARROW_LEAD`); if none does, the sentence that
+would lead cannot say it, and the bot abstains too.
 """
 
 from __future__ import annotations
@@ -122,12 +123,16 @@ _AMOUNT_WORDS = (r"free|no charge|no cost|nothing|included|includes|inclusive|co
                  r"euros?|cents?")
 _REQUIRED_HOLDS = {
     "email": re.compile(r"@|\bat [\w.-]+ dot [a-z]|\be-?mail( address)?\s*:", re.IGNORECASE),
-    "phone": re.compile(r"\d\d|\b(phone|telephone|tel|mobile|ext|extension)\b\.?\s*:?", re.IGNORECASE),
+    # a label before its value ("Tel: via reception", "ext. 5"), not any mention: "Do not bring: mobile phones"
+    "phone": re.compile(r"\d\d|\b(phone|telephone|tel|mobile|ext|extension)\b\.?\s*(:|\d)", re.IGNORECASE),
     "weight": re.compile(r"\d\s?(kg|g|lbs?|oz|tonnes?|tons?|grams?|kilo(gram)?s?|ounces?|stone)\b|\b(kilos?|kilograms?|"
                          r"grams?|tonnes?|pounds|ounces)\b|\b(weight|weighs|weighing|mass|net wt)\b", re.IGNORECASE),
     "price": re.compile(rf"[£$€¥₹]|\b(GBP|EUR|USD|CHF)\b|\b\d+[.,]\d{{2}}\b|\d\s?p\b|\d\s?%|\b({_AMOUNT_WORDS})\b|"
                         r"\b(costs?|prices?|fees?|fares?|charges?|rates?|amount)\b\s*:?[^.;]*?\d", re.IGNORECASE),
 }
+
+
+REQUIRED_NAMES = {"email": "an email address", "phone": "a phone number", "weight": "a weight", "price": "a price"}
 
 
 @lru_cache(maxsize=4096)

@@ -4,10 +4,10 @@ Every sentence of the best passages is re-scored: its cosine to the question, ho
 weighted vocabulary it contains (read with the sentence before it when it opens by pointing back: "It was
 …"), its passage's rank score, and whether it holds the kind of thing the question asks for (`answer_type`);
 weights fitted by `bench/fit.py`. No sentence is left when the documents cannot say: a narrow question's
-email, phone number, price or weight none could hold (`answer_type`), a name no document holds (`absent`),
-a number the best sentence gives for something else, or a year no passage gives (`specifics`); `Rescored.why`
-says which, for the user. The passages are then re-ordered by their best sentence. Turning sentences into
-the cited answer is `compose`'s job; whether to answer at all, `abstention`'s.
+email, phone number, price or weight none could hold, or the best of them cannot (`answer_type`), a name
+no document holds (`absent`), a number the best sentence gives for something else, or a year no passage
+gives (`specifics`); `Rescored.why` says which, for the user. The passages are then re-ordered by their best
+sentence. Turning sentences into the cited answer is `compose`'s job; whether to answer at all, `abstention`'s.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answer.absent import absent_names
-from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
+from bot.answer.answer_type import REQUIRED_NAMES, expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.retrieval import Ranking
 from bot.answer.specifics import asks_year, contradiction, gives, other_year, qualified_numbers
 from bot.answer.tuning import Tuning, load_tuning
@@ -107,12 +107,14 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
 
 def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> Rescored:
     """Every sentence of the top passages, best first; none when the question asks for an email address, a
-    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), names
-    something no document holds (`absent.absent_names`), qualifies a word by a number that the best
-    sentence gives otherwise and none gives as asked (`specifics`: "10 inch" against "8 inch"), or gives a
-    year no passage gives while the best sentence gives another (`specifics.other_year`): the documents do
-    not say it, so the bot abstains. Sentences that give such a word another number are left out. For a
-    narrow question, the sentences that could hold what it asks for come first (within `NARROW_LEAD`)."""
+    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), or that
+    the sentence leading the answer cannot hold ("The council discussed resurfacing the car park." for "How
+    much will resurfacing the car park cost?"), names something no document holds (`absent.absent_names`),
+    qualifies a word by a number that the best sentence gives otherwise and none gives as asked
+    (`specifics`: "10 inch" against "8 inch"), or gives a year no passage gives while the best sentence
+    gives another (`specifics.other_year`): the documents do not say it, so the bot abstains. Sentences that
+    give such a word another number are left out. For a narrow question, the sentences that could hold what
+    it asks for come first (within `NARROW_LEAD`)."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
@@ -154,7 +156,7 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
                     given = max(given, cov)
     scored.sort(key=lambda s: -s.score)
     if not could_answer:
-        return Rescored([])
+        return Rescored([], f"No passage found gives {REQUIRED_NAMES[required]}.")
     if scored[0].row in contradicted and given < scored[0].coverage:
         # the best match gives the detail asked for of something else ("8 inch" for "10 inch"), and no
         # sentence that gives it as asked names as much of the question (the 10 inch lemon drizzle)
@@ -173,6 +175,8 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
         # `NARROW_LEAD` of the best; the sort is stable, so each group keeps its order.
         floor = NARROW_LEAD * scored[0].score
         scored.sort(key=lambda s: not (s.row in holders and s.score >= floor))
+        if scored[0].row not in holders:  # none that could scores near the best: what leads would not say it
+            return Rescored([], f"The sentence that matches best gives no {REQUIRED_NAMES[required].split(' ', 1)[1]}.")
     return Rescored(scored)
 
 
