@@ -5,9 +5,10 @@ weighted vocabulary it contains (read with the sentence before it when it opens 
 …"), its passage's rank score, and whether it holds the kind of thing the question asks for (`answer_type`);
 weights fitted by `bench/fit.py`. No sentence is left when the documents cannot say: a narrow question's
 email, phone number, price or weight none could hold, or the best of them cannot (`answer_type`), a name
-no document holds (`absent`), a number the best sentence gives for something else, or a year no passage
-gives (`specifics`); `Rescored.why` says which, for the user. The passages are then re-ordered by their best
-sentence. Turning sentences into the cited answer is `compose`'s job; whether to answer at all, `abstention`'s.
+no document holds (`absent`), a number the best sentence gives for something else (`specifics`), or a year
+or past period no passage gives (`periods`); `Rescored.why` says which, for the user. The passages are then
+re-ordered by their best sentence. Turning sentences into the cited answer is `compose`'s job; whether to
+answer at all, `abstention`'s.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import numpy as np
 
 from bot.answer.absent import absent_names
 from bot.answer.answer_type import REQUIRED_NAMES, expected_kind, holds_kind, holds_required, required_kind
+from bot.answer.periods import asks_period, missing_period, period_note
 from bot.answer.retrieval import Ranking
-from bot.answer.specifics import asks_year, contradiction, gives, other_year, qualified_numbers
+from bot.answer.specifics import contradiction, gives, qualified_numbers
 from bot.answer.tuning import Tuning, load_tuning
 from bot.store.base import Store
 from bot.store.folding import passage_for_keywords, sentence_for_matching
@@ -111,8 +113,8 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
     the sentence leading the answer cannot hold ("The council discussed resurfacing the car park." for "How
     much will resurfacing the car park cost?"), names something no document holds (`absent.absent_names`),
     qualifies a word by a number that the best sentence gives otherwise and none gives as asked
-    (`specifics`: "10 inch" against "8 inch"), or gives a year no passage gives while the best sentence
-    gives another (`specifics.other_year`): the documents do not say it, so the bot abstains. Sentences that
+    (`specifics`: "10 inch" against "8 inch"), or asks about a year or a past period ("last year") no
+    passage gives (`periods.missing_period`): the documents do not say it, so the bot abstains. Sentences that
     give such a word another number are left out. For a narrow question, the sentences that could hold what
     it asks for come first (within `NARROW_LEAD`)."""
     tuning = tuning or load_tuning()
@@ -165,10 +167,10 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
     scored = [s for s in scored if s.row not in contradicted]
     if not scored:  # a question of two numbers: the sentence giving one may contradict the other
         return Rescored([])
-    if asks_year(query):  # the passages' text is read only then
+    if asks_period(query):  # the passages' text is read only then
         passages = [passage_for_keywords(store.documents[hit.chunk.doc_id].title, hit.chunk) for hit in hits]
-        if years := other_year(query, passages, _matching(store, scored[0])):
-            return Rescored([], f"No passage found gives “{years[0]}”; the closest gives “{years[1]}”.")
+        if missing := missing_period(query, passages, _matching(store, scored[0])):
+            return Rescored([], period_note(missing))
     if required is not None:
         # "phone number for lost property": a sentence that could hold a phone number ("Tel. 01632 960877")
         # leads before the one that only names the topic ("LOST PROPERTY"), when it scores at least

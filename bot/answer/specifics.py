@@ -12,13 +12,12 @@ A qualified number is a number in digits or in words ("10", "4th", "third", "twe
 word right beside it: "10 inch", "third floor", "Year 6", "15mm", a code's letters glued to its digits ("D20",
 whatever the letters). A sentence, read under its heading and a table row with its column names ("6 inch:
 £22; 8 inch: £30"), contradicts it when it has that word beside another number and the question's number
-nowhere, not even inside a range ("Years 3–6" holds Year 4). A year is compared with years only, and needs
-no word beside it (`other_year`): "term dates for 2026" is not answered when no passage gives 2026 and the
-best sentence gives 2025. Not numbers here: "1"/"one" and "1st"/"first" ("no one", "Who was born first?");
-a number beside stop words only qualifies nothing ("prior to 2000", "the 4th to rule"). A yes/no question
-qualifies nothing: the sentence giving another number answers it ("Do you deliver 15 miles away?" — "We do
-not deliver further than ten miles."). Words and digits only: "last year", "before April" or "the bigger
-one" are not seen.
+nowhere, not even inside a range ("Years 3–6" holds Year 4). A year is compared with years only; a year a
+question gives needs no word beside it, and is `periods`' to check ("term dates for 2026"). Not numbers here:
+"1"/"one" and "1st"/"first" ("no one", "Who was born first?"); a number beside stop words only qualifies
+nothing ("prior to 2000", "the 4th to rule"). A yes/no question qualifies nothing: the sentence giving another
+number answers it ("Do you deliver 15 miles away?" — "We do not deliver further than ten miles."). Words and
+digits only: "before April" or "the bigger one" are not seen.
 """
 
 from __future__ import annotations
@@ -48,8 +47,6 @@ _IN_WORDS = {name: str(n) for n in range(2, 100) for name in (num2words(n, lang=
 # away?" — "We do not deliver further than ten miles."; "Is chess club open to Year 2?" — "… Years 3–6").
 _YES_NO = re.compile(r"\s*(?:is|are|was|were|do|does|did|can|could|will|would|may|might|must|shall|should|has|have|"
                      r"had|am)\b", re.IGNORECASE)
-# A year standing alone ("in 1905,"), not in "1990s", "2025-26", "£2025", "1.2025", "2,000" or "1999%".
-_YEAR = re.compile(r"(?<![\w£$€])(?<![0-9][.,/:-])(?:1[5-9]|20)[0-9]{2}(?![\w%]|[.,/:-][0-9])")
 SHOWN = 3  # the other numbers a note names ("the closest gives “6 inch”, “8 inch” and “10 inch”")
 _GLUED = "#"  # marks a code's letters glued to its digits ("d20" → "#d", "20")
 
@@ -128,23 +125,9 @@ def gives(found: tuple[Qualified, ...], text: str) -> bool:
                for number in found for i, t in enumerate(tokens))
 
 
-def asks_year(question: str) -> bool:
-    """Whether `other_year` may find something for `question`: it gives a year and does not ask yes or no."""
-    return not _YES_NO.match(question) and bool(_YEAR.search(fold(question)))
-
-
-def other_year(question: str, passages: list[str], best: str) -> tuple[str, str] | None:
-    """(the year the question gives, the best sentence's year) when no passage of `passages` gives the
-    question's year and the best sentence gives another: "term dates for 2026" against "Spring term ends on
-    Friday 4 April 2025."; else None. A year needs no word beside it, but it must be missing from every
-    passage: an article's other years ("The 2000 film Snatch …" beside "… debuted in 2017") leave it be."""
-    if not asks_year(question):
-        return None
-    asked = _YEAR.findall(fold(question))
-    if any(year in _YEAR.findall(fold(text)) for text in passages for year in asked):
-        return None
-    given = [year for year in _YEAR.findall(fold(best)) if year not in asked]
-    return (asked[0], given[0]) if given else None
+def asks_yes_no(question: str) -> bool:
+    """Whether `question` opens as a yes/no question does ("Is …", "Do you …", "Can I …")."""
+    return bool(_YES_NO.match(question))
 
 
 def _is_year(value: str) -> bool:
