@@ -132,7 +132,7 @@ _REQUIRED_HOLDS = {
 }
 
 
-REQUIRED_NAMES = {"email": "an email address", "phone": "a phone number", "weight": "a weight", "price": "a price"}
+REQUIRED_NAMES = {"email": "email address", "phone": "phone number", "weight": "weight", "price": "price"}  # in notes
 
 
 @lru_cache(maxsize=4096)

@@ -158,7 +158,7 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
                     given = max(given, cov)
     scored.sort(key=lambda s: -s.score)
     if not could_answer:
-        return Rescored([], f"No passage found gives {REQUIRED_NAMES[required]}.")
+        return Rescored([], f"No passage found gives any {REQUIRED_NAMES[required]}.")
     if scored[0].row in contradicted and given < scored[0].coverage:
         # the best match gives the detail asked for of something else ("8 inch" for "10 inch"), and no
         # sentence that gives it as asked names as much of the question (the 10 inch lemon drizzle)
@@ -178,7 +178,7 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
         floor = NARROW_LEAD * scored[0].score
         scored.sort(key=lambda s: not (s.row in holders and s.score >= floor))
         if scored[0].row not in holders:  # none that could scores near the best: what leads would not say it
-            return Rescored([], f"The sentence that matches best gives no {REQUIRED_NAMES[required].split(' ', 1)[1]}.")
+            return Rescored([], f"The sentence that matches best gives no {REQUIRED_NAMES[required]}.")
     return Rescored(scored)
 
 
