@@ -5,10 +5,10 @@ weighted vocabulary it contains (read with the sentence before it when it opens 
 …"), its passage's rank score, and whether it holds the kind of thing the question asks for (`answer_type`);
 weights fitted by `bench/fit.py`. No sentence is left when the documents cannot say: a narrow question's
 email, phone number, price or weight none could hold, or the best of them cannot (`answer_type`), a name
-no document holds (`absent`), a number the best sentence gives for something else (`specifics`), or a year
-or past period no passage gives (`periods`); `Rescored.why` says which, for the user. The passages are then
-re-ordered by their best sentence. Turning sentences into the cited answer is `compose`'s job; whether to
-answer at all, `abstention`'s.
+no document holds (`absent`), a number or a name the best sentence gives for something else (`specifics`,
+`scopes`), or a year or past period no passage gives (`periods`); `Rescored.why` says which, for the user.
+The passages are then re-ordered by their best sentence. Turning sentences into the cited answer is
+`compose`'s job; whether to answer at all, `abstention`'s.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bot.answer.absent import absent_names
 from bot.answer.answer_type import REQUIRED_NAMES, expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.periods import asks_period, missing_period, period_note
 from bot.answer.retrieval import Ranking
+from bot.answer.scopes import other_scope, scopes
 from bot.answer.specifics import contradiction, gives, qualified_numbers
 from bot.answer.tuning import Tuning, load_tuning
 from bot.store.base import Store
@@ -108,15 +109,19 @@ def score_sentences(store: Store, query: str, ranking: Ranking, tuning: Tuning |
 
 
 def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = None) -> Rescored:
-    """Every sentence of the top passages, best first; none when the question asks for an email address, a
-    phone number, a price or a weight that not one of them could hold (`answer_type.required_kind`), or that
-    the sentence leading the answer cannot hold ("The council discussed resurfacing the car park." for "How
-    much will resurfacing the car park cost?"), names something no document holds (`absent.absent_names`),
-    qualifies a word by a number that the best sentence gives otherwise and none gives as asked
-    (`specifics`: "10 inch" against "8 inch"), or asks about a year or a past period ("last year") no
-    passage gives (`periods.missing_period`): the documents do not say it, so the bot abstains. Sentences that
-    give such a word another number are left out. For a narrow question, the sentences that could hold what
-    it asks for come first (within `NARROW_LEAD`)."""
+    """Every sentence of the top passages, best first; none when the documents do not say what is asked, and
+    the bot abstains:
+      - a narrow question's email address, phone number, price or weight that not one of them could hold
+        (`answer_type.required_kind`), or that the sentence leading the answer cannot ("The council discussed
+        resurfacing the car park." for "How much will resurfacing the car park cost?");
+      - a name no document holds (`absent.absent_names`);
+      - a word the question qualifies by a number that the best sentence gives another and none gives as
+        asked (`specifics`: "10 inch" against "8 inch");
+      - a word the question scopes to a name that the best sentence scopes to another, in a passage that never
+        names the question's (`scopes`: "the longest river in Africa" against "… in Germany");
+      - a year or a past period ("last year") no passage gives (`periods`).
+    Sentences that give such a word another number are left out. For a narrow question, the sentences that
+    could hold what it asks for come first (within `NARROW_LEAD`)."""
     tuning = tuning or load_tuning()
     hits = ranking.hits[:RESCORE_PASSAGES]
     if not hits:
@@ -167,6 +172,9 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
     scored = [s for s in scored if s.row not in contradicted]
     if not scored:  # a question of two numbers: the sentence giving one may contradict the other
         return Rescored([])
+    if (scoped := scopes(query)) and (other := other_scope(scoped, _matching(store, scored[0]), passage_for_keywords(
+            store.documents[scored[0].hit.chunk.doc_id].title, scored[0].hit.chunk))):
+        return Rescored([], f"No passage found gives “{other[0]}”; the closest gives “{other[1]}”.")
     if asks_period(query):  # the passages' text is read only then
         passages = [passage_for_keywords(store.documents[hit.chunk.doc_id].title, hit.chunk) for hit in hits]
         if missing := missing_period(query, passages, _matching(store, scored[0])):
