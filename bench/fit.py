@@ -62,7 +62,7 @@ RETRIEVAL_CODE = ["bot/answer/retrieval.py", "bot/answer/typos.py", "bot/ingest/
                   "bot/store/spelling.py", "bot/store/numbers.py", "bot/store/links.py", "bot/store/folding.py",
                   "bot/answer/conversation.py", "bot/answer/question.py"]
 SENTENCE_CODE = [*RETRIEVAL_CODE, "bot/answer/answer_type.py", "bot/answer/rescore.py", "bot/answer/abstention.py",
-                 "bot/answer/specifics.py"]
+                 "bot/answer/specifics.py", "bot/answer/periods.py", "bot/answer/scopes.py", "bot/answer/absent.py"]
 ROW_KEYS = ("dense", "cov", "passage", "kind", "pcov", "agree", "nterms", "gold", "relevant")  # per re-scored sentence
 ROWS_VERSION = 6  # in the cache key of the sentence rows: "agree" added (2), as a cosine gap (3), by document (5),
 # the question's term count "nterms" (6)
