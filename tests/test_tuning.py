@@ -8,8 +8,9 @@ import pytest
 from bot.answer.answer_type import expected_kind, holds_kind, holds_required, required_kind
 from bot.answer.rescore import question_terms
 from bot.answer.tuning import TUNED_FILE, Tuning, fold_count, load_tuning
+from bot.config import PROJECT_ROOT
 from bot.errors import BotError
-from bot.evaluate import EvalQuestion, assign_folds
+from bot.evaluate import EvalQuestion, assign_folds, load_questions
 from bot.faces.eval_cli import _held_out_folds
 from bot.store.lexical import LexicalIndex, keyword_terms, stem_of, tokenize
 
@@ -186,3 +187,12 @@ def test_words_that_ask_rather_than_name_are_not_question_terms() -> None:
     assert question_terms("What does IT do on the first morning?") == ["it", "first", "morn"]  # an acronym stays
     assert question_terms("Who owns the Wren room?") == ["own", "wren", "room"]  # a verb here, not a stop word
     assert tokenize("Courts can be booked") == ["court", "can", "book"]  # BM25 keeps its own short list
+
+
+def test_the_everyday_questions_for_bot_eval_are_the_ones_fitted_on() -> None:
+    # bench/out_of_scope.txt is what bench/fit.py fits on; the JSONL copy lets `bot eval --folds K` measure the
+    # same questions, in the same folds (same ids, same order)
+    lines = [s.strip() for s in (PROJECT_ROOT / "bench" / "out_of_scope.txt").read_text().splitlines() if s.strip()]
+    questions = load_questions(PROJECT_ROOT / "bench" / "out_of_scope.jsonl")
+    assert [(q.qid, q.turns, q.answerable) for q in questions] == [
+        (f"oos{i}", (text,), False) for i, text in enumerate(lines)]
