@@ -214,3 +214,9 @@ def test_a_narrow_question_whose_best_sentence_cannot_hold_what_it_asks_for_is_n
     assert answer.note == "The sentence that matches best gives no price."
     lead = bot.evidence("How much will the zip wire cost?").scored[0]  # the one that can say it still leads
     assert "£865" in _sentence_text(bot.current_store(), lead.row)
+
+
+def test_digits_in_a_heading_hold_no_phone_number_for_the_sentences_under_it(library) -> None:
+    bot = library({"staff.md": "# Staff Directory (2024)\n\nThe manager of the York branch is Priya Shah.\n"})
+    evidence = bot.evidence("What is Priya Shah's phone number?")
+    assert evidence.scored == [] and evidence.why == "No passage found gives any phone number."

@@ -153,7 +153,11 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
             holds = holds_kind(kind, doc_text[start:end], query)  # the sentence's own words, not its heading's
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
             scored.append(Scored(row, hit, score, dense, cov, passage, holds))
-            if holds_required(required, text):
+            # its own words, or a row's cells with their column names ("Price: donated by the PTA"); not its
+            # heading's: "Staff Directory (2024)" holds no phone number for every sentence under it
+            whole_row = bool(hit.chunk.search_text) and (start, end) == (hit.chunk.start, hit.chunk.end)
+            own = hit.chunk.search_text if whole_row else doc_text[start:end]
+            if holds_required(required, own):
                 could_answer = True
                 holders.add(row)
             if numbers:  # read as matching reads it: under its heading; a table row with its column names
