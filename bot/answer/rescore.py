@@ -27,7 +27,7 @@ from bot.answer.scopes import other_scope, scopes
 from bot.answer.specifics import contradiction, gives, qualified_numbers
 from bot.answer.tuning import Tuning, load_tuning
 from bot.store.base import Store
-from bot.store.folding import passage_for_keywords, sentence_for_matching
+from bot.store.folding import own_words, passage_for_keywords, sentence_for_matching
 from bot.store.lexical import QUESTION_STOP, LexicalIndex, tokenize
 from bot.types import Hit
 
@@ -139,12 +139,13 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
     scored = []
     could_answer = required is None
     holders: set[int] = set()  # rows that could hold what a narrow question asks for
+    matching: dict[int, str] = {}  # row → the text matching reads (`sentence_for_matching`)
     for hit in hits:
         doc_text = store.documents[hit.chunk.doc_id].text
         previous = ""  # the sentence before, in the same passage
         for row in store.sentence_rows(hit.chunk_id):
             _, start, end = store.sentences[row]
-            text = sentence_for_matching(doc_text, hit.chunk, start, end)
+            text = matching[row] = sentence_for_matching(doc_text, hit.chunk, start, end)
             dense = float(np.dot(store.vectors[row], ranking.query_vector))
             read_with = f"{previous} {text}" if previous and POINTS_BACK.match(doc_text, start, end) else text
             cov = coverage(store.lexical, terms, read_with)
@@ -153,11 +154,8 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
             holds = holds_kind(kind, doc_text[start:end], query)  # the sentence's own words, not its heading's
             score = dense + tuning.w_coverage * cov + tuning.w_passage * passage + tuning.w_type * holds
             scored.append(Scored(row, hit, score, dense, cov, passage, holds))
-            # its own words, or a row's cells with their column names ("Price: donated by the PTA"); not its
-            # heading's: "Staff Directory (2024)" holds no phone number for every sentence under it
-            whole_row = bool(hit.chunk.search_text) and (start, end) == (hit.chunk.start, hit.chunk.end)
-            own = hit.chunk.search_text if whole_row else doc_text[start:end]
-            if holds_required(required, own):
+            # not its heading's words: "Staff Directory (2024)" holds no phone number for every sentence under it
+            if holds_required(required, own_words(doc_text, hit.chunk, start, end)):
                 could_answer = True
                 holders.add(row)
             if numbers:  # read as matching reads it: under its heading; a table row with its column names
@@ -176,12 +174,13 @@ def rescore(store: Store, query: str, ranking: Ranking, tuning: Tuning | None = 
     scored = [s for s in scored if s.row not in contradicted]
     if not scored:  # a question of two numbers: the sentence giving one may contradict the other
         return Rescored([])
-    if (scoped := scopes(query)) and (other := other_scope(scoped, _matching(store, scored[0]), passage_for_keywords(
-            store.documents[scored[0].hit.chunk.doc_id].title, scored[0].hit.chunk))):
+    best = scored[0].hit.chunk
+    if (scoped := scopes(query)) and (other := other_scope(scoped, matching[scored[0].row], passage_for_keywords(
+            store.documents[best.doc_id].title, best))):
         return Rescored([], f"No passage found gives “{other[0]}”; the closest gives “{other[1]}”.")
     if asks_period(query):  # the passages' text is read only then
         passages = [passage_for_keywords(store.documents[hit.chunk.doc_id].title, hit.chunk) for hit in hits]
-        if missing := missing_period(query, passages, _matching(store, scored[0])):
+        if missing := missing_period(query, passages, matching[scored[0].row]):
             return Rescored([], period_note(missing))
     if required is not None:
         # "phone number for lost property": a sentence that could hold a phone number ("Tel. 01632 960877")
@@ -211,7 +210,3 @@ def _listed(words: tuple[str, ...]) -> str:
     quoted = [f"“{w}”" for w in words]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
-
-def _matching(store: Store, item: Scored) -> str:
-    _, start, end = (int(x) for x in store.sentences[item.row])
-    return sentence_for_matching(store.documents[item.hit.chunk.doc_id].text, item.hit.chunk, start, end)

@@ -56,10 +56,16 @@ def sentence_for_matching(doc_text: str, chunk: Chunk, start: int, end: int) -> 
     return _glossed(chunk, _sentence_text(doc_text, chunk, start, end))
 
 
+def own_words(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
+    """The sentence `doc_text[start:end]` of `chunk` in its own words, unfolded and without its heading: a
+    whole table row as its cells with their column names (`search_text`: "Item: Reading folder; Price: donated
+    by the PTA"), any other sentence as written."""
+    whole_row = bool(chunk.search_text) and (start, end) == (chunk.start, chunk.end)
+    return chunk.search_text if whole_row else doc_text[start:end]
+
+
 def _sentence_text(doc_text: str, chunk: Chunk, start: int, end: int) -> str:
-    if chunk.search_text and (start, end) == (chunk.start, chunk.end):
-        return fold(_in_section(chunk, chunk.search_text))
-    return fold(_in_section(chunk, doc_text[start:end]))
+    return fold(_in_section(chunk, own_words(doc_text, chunk, start, end)))
 
 
 def _glossed(chunk: Chunk, text: str) -> str:
